@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, ImportBatch, ImportFormat, ImportStatus, Revision, Segment, Tag
+
+WORKER_HINT_AFTER_SECONDS = 10
+
+
+class SegmentInline(admin.TabularInline):
+    model = Segment
+    fields = ("position", "kind", "paragraph", "source_text", "target_text", "status", "version")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    change_list_template = "admin/articles/article/change_list.html"
+    list_display = ("title", "status", "source_language", "published_at", "scraped_at", "created_at")
+    list_filter = ("status", "source_language", "source_format", "created_at", "tags")
+    search_fields = ("title", "url", "external_id")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "identity", "content_hash", "raw_text", "source_format", "imported_by", "import_batch",
+        "created_at", "updated_at",
+    )
+    filter_horizontal = ("tags",)
+    inlines = [SegmentInline]
+
+
+class RevisionInline(admin.TabularInline):
+    model = Revision
+    fields = ("version", "origin", "text", "author", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Segment)
+class SegmentAdmin(admin.ModelAdmin):
+    list_display = ("article", "position", "kind", "status", "version", "updated_at")
+    list_filter = ("kind", "status")
+    search_fields = ("source_text", "target_text")
+    list_select_related = ("article",)
+    readonly_fields = ("article", "position", "kind", "paragraph", "source_text", "version")
+    inlines = [RevisionInline]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+class ImportUploadForm(forms.ModelForm):
+    class Meta:
+        model = ImportBatch
+        fields = ("file", "format", "source_language")
+        help_texts = {
+            "file": "txt, html, json, jsonl, csv, or a zip of them. UTF-8, UTF-16 or Windows-1256.",
+            "format": "auto: by the file name's extension.",
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            raise ValidationError("Choose a file to import.")
+        if upload.size == 0:
+            raise ValidationError("The file is empty.")
+        if upload.size > settings.MAX_IMPORT_UPLOAD_BYTES:
+            limit = settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)
+            raise ValidationError(f"The file is larger than {limit} MB; import it with the command line.")
+        return upload
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    change_form_template = "admin/articles/importbatch/change_form.html"
+    list_display = (
+        "id", "filename", "status", "created_count", "updated_count", "skipped_count",
+        "failed_count", "created_by", "created_at",
+    )
+    list_filter = ("status", "format", "created_at")
+    search_fields = ("filename",)
+    readonly_fields = (
+        "filename", "format", "source_language", "status", "created_by", "created_at",
+        "started_at", "finished_at", "created_count", "updated_count", "skipped_count",
+        "failed_count", "message",
+    )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ImportUploadForm
+            kwargs["fields"] = ImportUploadForm.Meta.fields
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else ()
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields if obj else ImportUploadForm.Meta.fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "title": "Import articles"}
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        batch = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if batch is not None:
+            waiting = (timezone.now() - batch.created_at).total_seconds()
+            extra.update(
+                batch=batch,
+                refresh=batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+                worker_missing=batch.status == ImportStatus.QUEUED
+                and waiting > WORKER_HINT_AFTER_SECONDS,
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            return
+        from articles.tasks import run_import_batch
+
+        obj.created_by = request.user
+        obj.filename = obj.file.name.rsplit("/", 1)[-1][:255]
+        obj.bytes_total = obj.file.size
+        if obj.format not in ImportFormat.values:
+            obj.format = ImportFormat.AUTO
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: run_import_batch.enqueue(obj.pk))

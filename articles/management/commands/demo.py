@@ -1,0 +1,45 @@
+"""`manage.py demo`: the embedded default's demo data and a login to print."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from articles.importers.source import ImportSource
+from articles.models import ImportBatch
+from articles.services import run_batch
+
+SEED = Path(__file__).resolve().parents[2] / "demo" / "seed_article.txt"
+
+
+class Command(BaseCommand):
+    help = "Create a demo admin (password kept in var/demo-login.txt) and import the demo article."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--username", default="admin")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+
+    def handle(self, *args, username: str, url: str, **options) -> None:
+        login_file = Path(settings.VAR_DIR) / "demo-login.txt"
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        if user is None or not login_file.exists():
+            password = secrets.token_urlsafe(12)
+            if user is None:
+                user = User.objects.create_superuser(username, f"{username}@example.com", password)
+            else:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            login_file.parent.mkdir(parents=True, exist_ok=True)
+            login_file.write_text(f"{username}\n{password}\n", encoding="utf-8")
+            login_file.chmod(0o600)
+        password = login_file.read_text(encoding="utf-8").splitlines()[1]
+
+        batch = ImportBatch.objects.create(filename=SEED.name, created_by=user)
+        summary = run_batch(batch=batch, sources=[ImportSource.from_path(SEED)])
+        self.stdout.write(f"Demo article: {summary.line()}")
+        self.stdout.write(self.style.SUCCESS(f"Log in at {url} as {username} / {password}"))

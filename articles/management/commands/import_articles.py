@@ -1,0 +1,69 @@
+"""`manage.py import_articles PATH ...`: import files from the command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from articles.importers.formats import FORMATS
+from articles.importers.source import ImportSource
+from articles.models import ImportBatch, ImportFormat
+from articles.services import run_batch
+
+
+class Command(BaseCommand):
+    help = (
+        "Import Persian articles from txt, html, json, jsonl, csv or zip files. "
+        "Exit status: 0 all imported, 1 some records failed, 2 unusable arguments or file."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--format", default="auto", choices=("auto", *FORMATS),
+            help="file format (default: by extension)",
+        )
+        parser.add_argument("--source-language", default="fa")
+        parser.add_argument(
+            "--quiet-errors", action="store_true", help="do not list failed records"
+        )
+
+    def handle(self, *args, paths: list[str], format: str, source_language: str, **options):
+        sources = []
+        for raw in paths:
+            path = Path(raw)
+            if not path.is_file():
+                raise CommandError(f"{raw}: no such file", returncode=2)
+            if not os.access(path, os.R_OK):
+                raise CommandError(f"{raw}: permission denied", returncode=2)
+            sources.append(ImportSource.from_path(path))
+
+        batch = ImportBatch.objects.create(
+            filename=", ".join(Path(p).name for p in paths)[:255],
+            format=format if format in ImportFormat.values else ImportFormat.AUTO,
+            source_language=source_language,
+        )
+        show_bar = sys.stderr.isatty() and options.get("verbosity", 1) > 0
+        bar = tqdm(
+            total=sum(s.size for s in sources), unit="B", unit_scale=True,
+            desc="importing", disable=not show_bar, file=sys.stderr,
+        )
+        summary = run_batch(batch=batch, sources=sources, on_read=bar.update)
+        bar.close()
+
+        if not options["quiet_errors"]:
+            for error in summary.errors:
+                self.stderr.write(f"failed: {error['record']}: {error['reason']}")
+            for warning in summary.warnings:
+                self.stderr.write(f"note: {warning['record']}: {warning['reason']}")
+        for unusable in summary.unusable:
+            self.stderr.write(f"unusable: {unusable['record']}: {unusable['reason']}")
+        self.stdout.write(summary.line())
+        if summary.unusable:
+            sys.exit(2)
+        if summary.failed:
+            sys.exit(1)

@@ -1,0 +1,251 @@
+"""Articles, their segments, the append-only revision history and import batches."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+
+
+class ArticleStatus(models.IntegerChoices):
+    """Ordered, so "at least translated" is a comparison."""
+
+    NEW = 0, "new"
+    TRANSLATING = 10, "translating"
+    TRANSLATED = 20, "translated"
+    IN_REVIEW = 30, "in_review"
+    APPROVED = 40, "approved"
+
+
+class SegmentStatus(models.IntegerChoices):
+    EMPTY = 0, "empty"
+    MACHINE = 10, "machine"
+    EDITED = 20, "edited"
+    APPROVED = 30, "approved"
+
+
+class SegmentKind(models.TextChoices):
+    TITLE = "title"
+    HEADING = "heading"
+    CAPTION = "caption"
+    BODY = "body"
+
+
+class RevisionOrigin(models.TextChoices):
+    MT = "mt"
+    TM = "tm"
+    IMPORT = "import"
+    HUMAN = "human"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_counts(self) -> ArticleQuerySet:
+        return self.annotate(
+            segment_count=Count("segments", distinct=True),
+            edited_count=Count(
+                "segments", filter=Q(segments__status=SegmentStatus.EDITED), distinct=True
+            ),
+            approved_count=Count(
+                "segments", filter=Q(segments__status=SegmentStatus.APPROVED), distinct=True
+            ),
+        )
+
+    def search(self, query: str) -> ArticleQuerySet:
+        """Articles whose title or any segment (source or target) contains the query."""
+        matching = Segment.objects.filter(
+            Q(source_text__icontains=query) | Q(target_text__icontains=query)
+        ).values("article_id")
+        return self.filter(Q(title__icontains=query) | Q(pk__in=matching))
+
+
+class Article(models.Model):
+    identity = models.CharField(
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="SHA-256 of the import identity: external id, else URL, else the cleaned text.",
+    )
+    external_id = models.CharField(max_length=255, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    source_language = models.CharField(max_length=8, default="fa")
+    target_language = models.CharField(max_length=8, default="en")
+    title = models.TextField()
+    raw_text = models.TextField(help_text="Exactly as imported; never changed.")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the imported content.")
+    source_format = models.CharField(max_length=8, blank=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    scraped_at = models.DateTimeField(null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    status = models.PositiveSmallIntegerField(
+        choices=ArticleStatus.choices, default=ArticleStatus.NEW, db_index=True
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    import_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["url"]), models.Index(fields=["external_id"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_touched(self) -> bool:
+        """True once an editor has changed or approved any segment: re-imports must not replace it."""
+        return (
+            Revision.objects.filter(segment__article=self, origin=RevisionOrigin.HUMAN).exists()
+            or self.segments.filter(status=SegmentStatus.APPROVED).exists()
+        )
+
+
+class SourceVersion(models.Model):
+    """Every imported text an article has had, so an older copy met again is not re-applied."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_versions")
+    content_hash = models.CharField(max_length=64)
+    batch = models.ForeignKey("ImportBatch", null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "content_hash"], name="sourceversion_unique_hash"
+            )
+        ]
+
+
+class Segment(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="segments")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=SegmentKind.choices)
+    paragraph = models.PositiveIntegerField(default=0)
+    source_text = models.TextField(help_text="Cleaned, canonical; never changes after creation.")
+    mt_text = models.TextField(blank=True)
+    mt_model = models.CharField(max_length=200, blank=True)
+    target_text = models.TextField(blank=True)
+    status = models.PositiveSmallIntegerField(
+        choices=SegmentStatus.choices, default=SegmentStatus.EMPTY
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["article_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="segment_unique_position"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="segment_version_positive"),
+            models.CheckConstraint(
+                condition=~Q(source_text=""), name="segment_source_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}#{self.position} {self.source_text[:40]}"
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+
+class Revision(models.Model):
+    """Append-only history of a segment's target text; an undo is a new revision."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="revisions")
+    text = models.TextField(blank=True)
+    origin = models.CharField(max_length=8, choices=RevisionOrigin.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["segment_id", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "version"], name="revision_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id} v{self.version} ({self.origin})"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ImportFormat(models.TextChoices):
+    AUTO = "auto"
+    TXT = "txt"
+    HTML = "html"
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    ZIP = "zip"
+
+
+class ImportBatch(models.Model):
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    format = models.CharField(max_length=8, choices=ImportFormat.choices, default=ImportFormat.AUTO)
+    source_language = models.CharField(max_length=8, default="fa")
+    status = models.CharField(
+        max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    bytes_total = models.PositiveBigIntegerField(default=0)
+    bytes_read = models.PositiveBigIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True, help_text="Why the whole file could not be used.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} {self.filename}"
+
+    @property
+    def processed_count(self) -> int:
+        return self.created_count + self.updated_count + self.skipped_count + self.failed_count
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        if not self.bytes_total:
+            return 0
+        return min(99, int(100 * self.bytes_read / self.bytes_total))

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework import serializers
+
+from articles.importers.formats import FORMATS
+from articles.models import (
+    Article,
+    ArticleStatus,
+    ImportBatch,
+    Revision,
+    Segment,
+    SegmentKind,
+    SegmentStatus,
+)
+
+
+class LabelChoiceField(serializers.ChoiceField):
+    """An integer choice shown and accepted by its label ("approved"), not its number."""
+
+    def __init__(self, choices_enum, **kwargs) -> None:
+        self._enum = choices_enum
+        super().__init__(choices=[label for _, label in choices_enum.choices], **kwargs)
+
+    def to_representation(self, value) -> str:
+        return self._enum(value).label
+
+    def to_internal_value(self, data) -> int:
+        label = super().to_internal_value(data)
+        return next(value for value, name in self._enum.choices if name == label)
+
+
+class SegmentSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=SegmentKind.choices, read_only=True)
+    status = LabelChoiceField(SegmentStatus)
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Segment
+        fields = (
+            "id", "article", "position", "kind", "paragraph", "source_text", "mt_text",
+            "mt_model", "target_text", "status", "version", "updated_at", "updated_by",
+        )
+        read_only_fields = fields
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Revision
+        fields = ("id", "text", "origin", "author", "version", "created_at")
+        read_only_fields = fields
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    status = LabelChoiceField(ArticleStatus, read_only=True)
+    title_translation = serializers.SerializerMethodField()
+    segment_count = serializers.IntegerField(read_only=True)
+    edited_count = serializers.IntegerField(read_only=True)
+    approved_count = serializers.IntegerField(read_only=True)
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Article
+        fields = (
+            "id", "url", "external_id", "title", "title_translation", "status",
+            "source_language", "target_language", "published_at", "scraped_at", "tags",
+            "segment_count", "edited_count", "approved_count", "created_at", "updated_at",
+        )
+        read_only_fields = fields
+
+    def get_title_translation(self, article: Article) -> str:
+        return getattr(article, "title_translation", "") or ""
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    segments = SegmentSerializer(many=True, read_only=True)
+
+    class Meta(ArticleSerializer.Meta):
+        fields = (*ArticleSerializer.Meta.fields, "segments", "raw_text")
+        read_only_fields = fields
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    created = serializers.IntegerField(source="created_count", read_only=True)
+    updated = serializers.IntegerField(source="updated_count", read_only=True)
+    skipped = serializers.IntegerField(source="skipped_count", read_only=True)
+    failed = serializers.IntegerField(source="failed_count", read_only=True)
+    progress = serializers.IntegerField(source="progress_percent", read_only=True)
+    file = serializers.FileField(write_only=True)
+    format = serializers.ChoiceField(choices=("auto", *FORMATS), default="auto")
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ImportBatch
+        fields = (
+            "id", "status", "filename", "format", "source_language", "file", "created",
+            "updated", "skipped", "failed", "errors", "warnings", "message", "progress",
+            "created_by", "created_at", "started_at", "finished_at",
+        )
+        read_only_fields = (
+            "id", "status", "filename", "errors", "warnings", "message", "created_by",
+            "created_at", "started_at", "finished_at",
+        )
+
+    def validate_file(self, upload):
+        if upload.size == 0:
+            raise serializers.ValidationError("The file is empty.")
+        if upload.size > settings.MAX_IMPORT_UPLOAD_BYTES:
+            raise serializers.ValidationError(
+                f"The file is larger than {settings.MAX_IMPORT_UPLOAD_BYTES} bytes."
+            )
+        return upload

@@ -1,0 +1,343 @@
+"""Write-side rules for articles: importing records and files, one code path for every door."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from articles.importers import csvfile, html, jsonarray, jsonl, txt, ziparchive
+from articles.importers.formats import FORMATS, format_for_name
+from articles.importers.records import ArticleInput, InvalidRecord, build_article_input
+from articles.importers.source import ImportSource, RawRecord, RecordError, UnusableFile
+from articles.models import (
+    Article,
+    ImportBatch,
+    ImportStatus,
+    Revision,
+    RevisionOrigin,
+    Segment,
+    SegmentKind,
+    SegmentStatus,
+    SourceVersion,
+    Tag,
+)
+from articles.text.segment import split_sentences
+
+logger = logging.getLogger(__name__)
+
+READERS = {
+    "txt": txt.read,
+    "html": html.read,
+    "json": jsonarray.read,
+    "jsonl": jsonl.read,
+    "csv": csvfile.read,
+}
+MAX_STORED_MESSAGES = 1000
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+class Outcome:
+    CREATED = "created"
+    UPDATED = "updated"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    unusable: list[dict] = field(default_factory=list)
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def fail(self, record: str, reason: str) -> None:
+        self.failed += 1
+        if len(self.errors) < MAX_STORED_MESSAGES:
+            self.errors.append({"record": record, "reason": reason})
+
+    def warn(self, record: str, reason: str) -> None:
+        if len(self.warnings) < MAX_STORED_MESSAGES:
+            self.warnings.append({"record": record, "reason": reason})
+
+    def line(self) -> str:
+        return (
+            f"created {self.created}, updated {self.updated}, "
+            f"skipped {self.skipped}, failed {self.failed}"
+        )
+
+
+class _TagCache:
+    """Tag ids by name for one import run, so each tag costs one query at most."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+
+    def ids(self, names: list[str]) -> list[int]:
+        result = []
+        for name in names:
+            if name not in self._ids:
+                self._ids[name] = Tag.objects.get_or_create(name=name)[0].pk
+            result.append(self._ids[name])
+        return result
+
+
+def _align_translation(data: ArticleInput) -> tuple[dict[int, str], str | None]:
+    """Map an imported English translation onto segment positions, sentence for sentence.
+
+    Returns the texts by position and, when the body cannot be aligned, why not.
+    """
+    texts: dict[int, str] = {}
+    translation = data.translation
+    if translation is None:
+        return texts, None
+    rest = [draft for draft in data.segments if draft.kind != SegmentKind.TITLE]
+    if translation.title:
+        texts[0] = translation.title
+    if not translation.body:
+        return texts, None
+    sentences = [
+        sentence
+        for line in translation.body.splitlines()
+        if line.strip()
+        for sentence in split_sentences(line.strip())
+    ]
+    if len(sentences) != len(rest):
+        return texts, (
+            f"translation body not applied: {len(sentences)} English sentences "
+            f"for {len(rest)} Persian segments"
+        )
+    for draft, sentence in zip(rest, sentences, strict=True):
+        texts[draft.position] = sentence
+    return texts, None
+
+
+def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
+    translations, warning = _align_translation(data)
+    segments = Segment.objects.bulk_create(
+        Segment(
+            article=article,
+            position=draft.position,
+            kind=draft.kind,
+            paragraph=draft.paragraph,
+            source_text=draft.text,
+            target_text=translations.get(draft.position, ""),
+            status=SegmentStatus.EDITED if draft.position in translations else SegmentStatus.EMPTY,
+            version=1,
+            updated_by=user,
+        )
+        for draft in data.segments
+    )
+    Revision.objects.bulk_create(
+        Revision(
+            segment=segment,
+            text=segment.target_text,
+            origin=RevisionOrigin.IMPORT,
+            author=user,
+            version=segment.version,
+        )
+        for segment in segments
+        if segment.target_text
+    )
+    return warning
+
+
+def _apply_fields(article: Article, data: ArticleInput, *, batch: ImportBatch | None) -> None:
+    article.external_id = data.external_id
+    article.url = data.url
+    article.title = data.title
+    article.raw_text = data.raw_text
+    article.content_hash = data.content_hash
+    article.source_format = data.source_format
+    article.source_language = data.source_language
+    article.published_at = data.published_at
+    article.scraped_at = data.scraped_at
+    article.import_batch = batch
+
+
+def import_article(
+    *, data: ArticleInput, user=None, batch: ImportBatch | None = None, tags: _TagCache | None = None
+) -> tuple[str, str | None]:
+    """Create, update or skip one article by its identity, all in one transaction.
+
+    Returns the outcome and a warning for the user, if any.
+    """
+    tags = tags or _TagCache()
+    with transaction.atomic():
+        article = Article.objects.select_for_update().filter(identity=data.identity).first()
+        if article is None:
+            article = Article(identity=data.identity, imported_by=user)
+            _apply_fields(article, data, batch=batch)
+            try:
+                with transaction.atomic():
+                    article.save()
+            except IntegrityError:
+                # Another import created it meanwhile: treat this record as a re-import.
+                return import_article(data=data, user=user, batch=batch, tags=tags)
+            warning = _create_segments(article, data, user)
+            article.tags.set(tags.ids(data.tags))
+            SourceVersion.objects.create(article=article, content_hash=data.content_hash, batch=batch)
+            return Outcome.CREATED, warning
+        if article.content_hash == data.content_hash:
+            return Outcome.SKIPPED, None
+        if article.source_versions.filter(content_hash=data.content_hash).exists():
+            return Outcome.SKIPPED, "an older text of this article was met again and not applied"
+        if article.is_touched():
+            return Outcome.SKIPPED, "the text changed, but editors have worked on this article"
+        article.segments.all().delete()
+        _apply_fields(article, data, batch=batch)
+        article.save()
+        warning = _create_segments(article, data, user)
+        article.tags.set(tags.ids(data.tags))
+        SourceVersion.objects.create(article=article, content_hash=data.content_hash, batch=batch)
+        return Outcome.UPDATED, warning
+
+
+def _records(source: ImportSource, fmt: str) -> Iterator[RawRecord | RecordError]:
+    if fmt == "zip":
+        for member in ziparchive.members(source):
+            if isinstance(member, RecordError):
+                yield member
+                continue
+            try:
+                yield from READERS[member.format_hint](member)
+            except UnusableFile as exc:
+                yield RecordError(exc.name, exc.reason)
+        return
+    yield from READERS[fmt](source)
+
+
+def resolve_format(source: ImportSource, fmt: str) -> str:
+    """The format to read a source with, or UnusableFile naming what is wrong."""
+    if fmt and fmt != "auto":
+        if fmt not in FORMATS:
+            raise UnusableFile(source.name, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        return fmt
+    detected = format_for_name(source.name)
+    if detected is None:
+        raise UnusableFile(
+            source.name,
+            "cannot tell the format from the file name; "
+            f"name it .txt, .html, .json, .jsonl, .csv or .zip, or give a format",
+        )
+    return detected
+
+
+def import_sources(
+    *,
+    sources: Iterable[ImportSource],
+    fmt: str = "auto",
+    source_language: str = "fa",
+    user=None,
+    batch: ImportBatch | None = None,
+    on_record: Callable[[ImportSummary], None] | None = None,
+) -> ImportSummary:
+    """Import every record of every source; bad records are named, good ones land."""
+    summary = ImportSummary()
+    tags = _TagCache()
+    for source in sources:
+        try:
+            source_fmt = resolve_format(source, fmt)
+            for item in _records(source, source_fmt):
+                if isinstance(item, RecordError):
+                    summary.fail(item.record, item.reason)
+                else:
+                    _import_one(item, summary, source_language=source_language, user=user, batch=batch, tags=tags)
+                if on_record:
+                    on_record(summary)
+        except UnusableFile as exc:
+            summary.unusable.append({"record": exc.name, "reason": exc.reason})
+            if on_record:
+                on_record(summary)
+        except OSError as exc:
+            summary.unusable.append({"record": source.name, "reason": f"cannot read: {exc.strerror or exc}"})
+    return summary
+
+
+def _import_one(
+    record: RawRecord, summary: ImportSummary, *, source_language: str, user, batch, tags
+) -> None:
+    try:
+        data = build_article_input(record, source_language=source_language)
+        outcome, warning = import_article(data=data, user=user, batch=batch, tags=tags)
+    except InvalidRecord as exc:
+        summary.fail(record.label, str(exc))
+        return
+    except DatabaseError as exc:
+        logger.exception("database error importing %s", record.label)
+        summary.fail(record.label, f"database error: {exc}")
+        return
+    summary.count(outcome)
+    if warning:
+        summary.warn(record.label, warning)
+
+
+def run_batch(
+    *,
+    batch: ImportBatch,
+    sources: list[ImportSource],
+    on_read: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Run an import for a batch record, saving progress as it goes so its page can show it."""
+    batch.status = ImportStatus.RUNNING
+    batch.started_at = timezone.now()
+    batch.bytes_total = sum(source.size for source in sources)
+    batch.save(update_fields=["status", "started_at", "bytes_total"])
+    read = [0]
+
+    def count_bytes(size: int) -> None:
+        read[0] += size
+        if on_read:
+            on_read(size)
+
+    for source in sources:
+        source.on_read = count_bytes
+    last_save = [time.monotonic()]
+
+    def save_progress(summary: ImportSummary, *, final: bool = False) -> None:
+        now = time.monotonic()
+        if not final and now - last_save[0] < PROGRESS_EVERY_SECONDS:
+            return
+        last_save[0] = now
+        batch.bytes_read = min(read[0], batch.bytes_total)
+        batch.created_count = summary.created
+        batch.updated_count = summary.updated
+        batch.skipped_count = summary.skipped
+        batch.failed_count = summary.failed
+        batch.errors = summary.errors
+        batch.warnings = summary.warnings
+        fields = ["bytes_read", "created_count", "updated_count", "skipped_count",
+                  "failed_count", "errors", "warnings"]
+        if final:
+            batch.message = "; ".join(f"{u['record']}: {u['reason']}" for u in summary.unusable)
+            batch.status = ImportStatus.FAILED if summary.unusable else ImportStatus.DONE
+            batch.finished_at = timezone.now()
+            fields += ["message", "status", "finished_at"]
+        batch.save(update_fields=fields)
+
+    try:
+        summary = import_sources(
+            sources=sources,
+            fmt=batch.format,
+            source_language=batch.source_language,
+            user=batch.created_by,
+            batch=batch,
+            on_record=save_progress,
+        )
+    except Exception as exc:
+        batch.status = ImportStatus.FAILED
+        batch.message = f"import stopped by an unexpected error: {exc}"
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["status", "message", "finished_at"])
+        raise
+    save_progress(summary, final=True)
+    return summary

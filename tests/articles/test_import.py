@@ -1,0 +1,317 @@
+"""Importing through the command and the service: outcomes a user sees in counts, rows and messages."""
+
+import io
+import json
+import zipfile
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.models import (
+    Article,
+    ImportBatch,
+    ImportStatus,
+    Revision,
+    RevisionOrigin,
+    Segment,
+    SegmentStatus,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEED_TITLE = "روحانی: ائتلافی بین ایران و روسیه برای مبارزه با داعش وجود ندارد"
+RESTORED_WORDS = [
+    "می‌خواهد", "رسانه‌ها", "گفت‌وگو", "هسته‌ای", "سوخت‌گیری", "جنگنده‌ها", "داده‌اند",
+    "مقام‌های", "گام‌هایی", "گروه‌های", "ژنرال‌های", "نمی‌بینم", "می‌توانیم", "شده‌اند",
+]
+
+
+def run_import(*paths, fmt=None):
+    """Run import_articles as the shell would; return (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    args = [str(p) for p in paths] + (["--format", fmt] if fmt else [])
+    try:
+        call_command("import_articles", *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    except CommandError as exc:
+        code = exc.returncode
+        err.write(str(exc))
+    return code, out.getvalue(), err.getvalue()
+
+
+def write_jsonl(path, rows):
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_seed_becomes_one_clean_article(seed_path):
+    code, out, _ = run_import(seed_path)
+
+    assert code == 0
+    assert out.strip().endswith("created 1, updated 0, skipped 0, failed 0")
+    article = Article.objects.get()
+    assert article.title == SEED_TITLE
+    assert article.scraped_at == datetime(2024, 3, 29, 3, 6, tzinfo=ZoneInfo("Asia/Tehran"))
+    assert article.raw_text == seed_path.read_text(encoding="utf-8")
+    segments = list(article.segments.order_by("position"))
+    kinds = [s.kind for s in segments]
+    assert len(segments) == 17
+    assert kinds.count("title") == 1 and kinds.count("caption") == 1 and kinds.count("heading") == 1
+    assert kinds.count("body") == 14
+    assert [s.position for s in segments] == list(range(17))
+    caption = next(s for s in segments if s.kind == "caption")
+    heading = next(s for s in segments if s.kind == "heading")
+    assert caption.source_text == "حسن روحانی، رییس جمهوری ایران"
+    assert heading.source_text == "رابطه ایران و آمریکا"
+    text = "\n".join(s.source_text for s in segments)
+    for junk in ("قابلیت دسترسی", "خبر فوری", "XS", "SM", "MD", "LG"):
+        assert junk not in text
+    for word in RESTORED_WORDS:
+        assert word in text, word
+
+
+def test_reimporting_the_seed_changes_nothing(seed_path):
+    run_import(seed_path)
+    before = list(Segment.objects.values_list("id", "source_text", "version"))
+
+    code, out, _ = run_import(seed_path)
+
+    assert code == 0
+    assert out.strip().endswith("created 0, updated 0, skipped 1, failed 0")
+    assert Article.objects.count() == 1
+    assert list(Segment.objects.values_list("id", "source_text", "version")) == before
+
+
+def test_bad_jsonl_records_are_named_and_good_ones_land(tmp_path):
+    path = write_jsonl(
+        tmp_path / "feed.jsonl",
+        [
+            {"title": "خبر اول", "summary": "متن خبر اول اینجاست.", "link": "https://example.ir/1"},
+            '{"title": "شکسته", "body": ',
+            "[1, 2, 3]",
+            {"title": "بدون متن", "url": "https://example.ir/3"},
+            {"title": "خبر دوم", "body": "متن خبر دوم.", "url": "https://example.ir/4"},
+        ],
+    )
+
+    code, out, err = run_import(path)
+
+    assert code == 1
+    assert out.strip().endswith("created 2, updated 0, skipped 0, failed 3")
+    assert "feed.jsonl line 2: invalid JSON" in err
+    assert "feed.jsonl line 3: expected a JSON object, got array" in err
+    assert "feed.jsonl line 4: no body" in err
+    assert set(Article.objects.values_list("url", flat=True)) == {
+        "https://example.ir/1",
+        "https://example.ir/4",
+    }
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.DONE
+    assert [e["record"] for e in batch.errors] == [
+        "feed.jsonl line 2", "feed.jsonl line 3", "feed.jsonl line 4"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.jsonl", b"", "the file is empty"),
+        ("blank.txt", b"\n  \n", "the file is empty"),
+        ("picture.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+        ("page.html", bytes(range(256)) * 4, "binary file"),
+    ],
+)
+def test_unusable_files_exit_2_with_the_reason(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+
+    code, out, err = run_import(path)
+
+    assert code == 2
+    assert reason in err
+    assert name in err
+    assert Article.objects.count() == 0
+    assert ImportBatch.objects.get().status == ImportStatus.FAILED
+
+
+def test_missing_path_and_unknown_extension_exit_2(tmp_path):
+    assert run_import(tmp_path / "nope.txt")[0] == 2
+    odd = tmp_path / "notes.docx"
+    odd.write_text("سلام", encoding="utf-8")
+    code, _, err = run_import(odd)
+    assert code == 2
+    assert "cannot tell the format" in err
+
+
+def test_windows_1256_text_is_decoded_and_arabic_letters_mapped(tmp_path):
+    text = "عنوان خبر كوتاه\n\nاين متن با حروف عربي نوشته شده است. كتاب روي ميز است.\n"
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(text.encode("cp1256"))
+
+    code, _, _ = run_import(path)
+
+    assert code == 0
+    sources = "".join(Segment.objects.values_list("source_text", flat=True))
+    assert "کتاب" in sources and "این" in sources
+    assert "ي" not in sources and "ك" not in sources
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le"])
+def test_bom_and_utf16_files_are_decoded(tmp_path, encoding):
+    path = tmp_path / "article.txt"
+    path.write_bytes("سرخط خبر\n\nمتن اصلی خبر امروز است.\n".encode(encoding))
+
+    assert run_import(path)[0] == 0
+    assert Article.objects.get().title == "سرخط خبر"
+
+
+def test_html_page_keeps_no_script_text(fixtures_dir):
+    code, _, _ = run_import(fixtures_dir / "article.html")
+
+    assert code == 0
+    article = Article.objects.get()
+    text = " ".join(article.segments.values_list("source_text", flat=True))
+    assert article.segments.filter(kind="body").exists()
+    for needle in ("script", "alert", "onclick", "onload", "function", "document."):
+        assert needle not in text
+    assert "<" not in text
+
+
+def test_csv_with_tags_and_published_date(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text(
+        "title,body,url,tags,published_at\n"
+        'خبر اقتصادی,"بازار امروز آرام بود.",https://example.ir/a,"اقتصاد;بازار",2024-03-29T10:00:00\n'
+        'خبر ورزشی,"تیم ملی برد.",https://example.ir/b,ورزش,۱۰ فروردین ۱۴۰۳\n',
+        encoding="utf-8",
+    )
+
+    code, out, _ = run_import(path)
+
+    assert code == 0, out
+    first = Article.objects.get(url="https://example.ir/a")
+    assert sorted(first.tags.values_list("name", flat=True)) == ["اقتصاد", "بازار"]
+    assert first.published_at == datetime(2024, 3, 29, 10, 0, tzinfo=ZoneInfo("Asia/Tehran"))
+    second = Article.objects.get(url="https://example.ir/b")
+    tehran = second.published_at.astimezone(ZoneInfo("Asia/Tehran"))
+    assert tehran.date().isoformat() == "2024-03-29"
+
+
+def test_bad_date_fails_only_that_record(tmp_path):
+    path = write_jsonl(
+        tmp_path / "dates.jsonl",
+        [
+            {"title": "الف", "body": "متن الف.", "url": "https://e.ir/1", "published_at": "دیروز"},
+            {"title": "ب", "body": "متن ب.", "url": "https://e.ir/2"},
+        ],
+    )
+    code, _, err = run_import(path)
+    assert code == 1
+    assert "dates.jsonl line 1: published_at" in err
+    assert list(Article.objects.values_list("url", flat=True)) == ["https://e.ir/2"]
+
+
+def test_json_array_and_zip_of_mixed_files(tmp_path, seed_path):
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(seed_path, "seed.txt")
+        zf.writestr(
+            "batch.json",
+            json.dumps(
+                [{"title": "یک", "text": "متن یک.", "external_id": "x-1"}, "not an object"],
+                ensure_ascii=False,
+            ),
+        )
+        zf.writestr("notes.pdf", b"%PDF-1.4")
+
+    code, out, err = run_import(archive)
+
+    assert code == 1
+    assert out.strip().endswith("created 2, updated 0, skipped 0, failed 2")
+    assert "bundle.zip:batch.json record 2: expected a JSON object" in err
+    assert "bundle.zip:notes.pdf" in err
+    assert Article.objects.filter(external_id="x-1").exists()
+
+
+def test_imported_translation_is_an_import_revision(tmp_path):
+    path = write_jsonl(
+        tmp_path / "t.jsonl",
+        [
+            {
+                "title": "سخنرانی رئیس جمهور",
+                "body": "رئیس جمهور سخن گفت. او از صلح گفت.",
+                "url": "https://e.ir/t",
+                "translation": {"title": "The president's speech", "body": "The president spoke. He spoke of peace."},
+            }
+        ],
+    )
+
+    assert run_import(path)[0] == 0
+
+    segments = list(Segment.objects.order_by("position"))
+    assert [s.target_text for s in segments] == [
+        "The president's speech", "The president spoke.", "He spoke of peace."
+    ]
+    assert all(s.status == SegmentStatus.EDITED for s in segments)
+    assert set(Revision.objects.values_list("origin", flat=True)) == {RevisionOrigin.IMPORT}
+
+
+def test_changed_text_updates_an_untouched_article_and_older_text_is_not_reapplied(tmp_path):
+    old = {"title": "خبر", "body": "نسخه اول خبر.", "url": "https://e.ir/u"}
+    new = {"title": "خبر", "body": "نسخه دوم و کامل‌تر خبر.", "url": "https://e.ir/u"}
+    path = write_jsonl(tmp_path / "u.jsonl", [old, new])
+
+    code, out, _ = run_import(path)
+    assert out.strip().endswith("created 1, updated 1, skipped 0, failed 0")
+    article = Article.objects.get()
+    assert "نسخه دوم" in " ".join(article.segments.values_list("source_text", flat=True))
+
+    code, out, _ = run_import(path)
+    assert out.strip().endswith("created 0, updated 0, skipped 2, failed 0")
+    assert "نسخه دوم" in " ".join(article.segments.values_list("source_text", flat=True))
+
+
+def test_changed_text_does_not_replace_an_edited_article(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [{"title": "خبر", "body": "متن اول.", "url": "https://e.ir/e"}])
+    run_import(path)
+    segment = Segment.objects.get(kind="body")
+    Revision.objects.create(segment=segment, text="First text.", origin=RevisionOrigin.HUMAN, version=2)
+    write_jsonl(path, [{"title": "خبر", "body": "متن تازه.", "url": "https://e.ir/e"}])
+
+    code, out, err = run_import(path)
+
+    assert out.strip().endswith("created 0, updated 0, skipped 1, failed 0")
+    assert "editors have worked on this article" in err
+    assert Segment.objects.get(pk=segment.pk).source_text == "متن اول."
+
+
+def test_a_record_that_breaks_midway_leaves_no_half_article(tmp_path, monkeypatch):
+    from articles import services
+
+    real = services._create_segments
+
+    def explode_on_second(article, data, user):
+        if data.url.endswith("/2"):
+            real(article, data, user)
+            raise services.DatabaseError("disk full")
+        return real(article, data, user)
+
+    monkeypatch.setattr(services, "_create_segments", explode_on_second)
+    path = write_jsonl(
+        tmp_path / "h.jsonl",
+        [{"title": f"خبر {n}", "body": f"متن {n}.", "url": f"https://e.ir/{n}"} for n in (1, 2, 3)],
+    )
+
+    code, out, err = run_import(path)
+
+    assert code == 1
+    assert "h.jsonl line 2: database error: disk full" in err
+    assert sorted(Article.objects.values_list("url", flat=True)) == ["https://e.ir/1", "https://e.ir/3"]
+    assert not Segment.objects.filter(source_text__contains="متن 2").exists()

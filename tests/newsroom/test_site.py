@@ -1,0 +1,78 @@
+"""Site-wide behaviour: login everywhere, the health check, the admin import page."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from articles.models import ImportBatch
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("path", ["/articles/", "/articles/1/", "/api/docs/", "/admin/"])
+def test_pages_need_a_login(path):
+    response = Client().get(path)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_healthz_answers_without_login():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_groups_exist_after_migrate():
+    from django.contrib.auth.models import Group
+
+    assert set(Group.objects.values_list("name", flat=True)) >= {"viewer", "editor", "reviewer"}
+
+
+def test_admin_upload_creates_a_batch_whose_page_shows_counts_and_errors(
+    staff_user, seed_path, django_capture_on_commit_callbacks
+):
+    client = Client()
+    client.force_login(staff_user)
+    page = client.get("/admin/articles/importbatch/add/")
+    assert b"Import articles" in page.content
+
+    content = seed_path.read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/articles/importbatch/add/",
+            {"file": SimpleUploadedFile("seed.txt", content), "format": "auto",
+             "source_language": "fa"},
+        )
+
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    batch_page = client.get(f"/admin/articles/importbatch/{batch.pk}/change/")
+    text = batch_page.content.decode()
+    assert "created 1, updated 0, skipped 0, failed 0" in " ".join(text.split())
+    assert batch.created_by == staff_user
+
+
+def test_admin_batch_page_lists_failed_records(staff_user, django_capture_on_commit_callbacks):
+    client = Client()
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/articles/importbatch/add/",
+            {"file": SimpleUploadedFile("bad.jsonl", b'[1]\n{"title": "x"}\n'), "format": "auto",
+             "source_language": "fa"},
+        )
+    batch = ImportBatch.objects.get()
+    text = client.get(f"/admin/articles/importbatch/{batch.pk}/change/").content.decode()
+    assert "bad.jsonl line 1" in text and "expected a JSON object" in text
+    assert "bad.jsonl line 2" in text and "no body" in text
+
+
+def test_viewer_sees_the_article_list_page(seed_path):
+    from django.core.management import call_command
+
+    call_command("import_articles", str(seed_path), stdout=None)
+    client = Client()
+    client.force_login(UserFactory(groups=["viewer"]))
+    text = client.get("/articles/").content.decode()
+    assert "روحانی: ائتلافی بین ایران و روسیه برای مبارزه با داعش وجود ندارد" in text
