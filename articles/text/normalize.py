@@ -1,0 +1,75 @@
+"""Character-level canon for Persian text, and the folded key used for matching."""
+
+import re
+import unicodedata
+
+ZWNJ = "\u200c"
+
+# Arabic code points that scrapers and Arabic keyboards leave in Persian text.
+_PERSIAN_LETTERS = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # Arabic yeh → Persian yeh
+        "\u0649": "\u06cc",  # alef maksura → Persian yeh
+        "\u0643": "\u06a9",  # Arabic kaf → keheh
+        "\u0640": None,  # tatweel (kashida) is decoration, never part of a word
+    }
+)
+
+# Invisible characters that carry no meaning in stored text: zero-width space, word joiner,
+# BOM, soft hyphen, and the bidi marks/embeddings/isolates that copy-paste drags along.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]+")
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# A ZWNJ only joins two letters: beside a space, at a line edge or doubled it is noise.
+_STRAY_ZWNJ = re.compile(" ?\u200c+ ?")
+_EDGE_ZWNJ = re.compile("^\u200c+|\u200c+$", re.MULTILINE)
+
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_FOLD_TABLE = str.maketrans(
+    {
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        "\u066b": ".",  # Arabic decimal separator
+        "\u066c": ",",  # Arabic thousands separator
+        "\u0629": "\u0647",  # teh marbuta → heh
+        "\u06c0": "\u0647",  # heh with yeh above (ۀ) → heh
+        "\u0623": "\u0627",  # alef with hamza above → alef
+        "\u0625": "\u0627",  # alef with hamza below → alef
+        "\u0622": "\u0627",  # alef with madda (آمریکا / امریکا) → alef
+        "\u0671": "\u0627",  # alef wasla → alef
+    }
+)
+_FOLD_DROP = re.compile(r"[\s\u200c\u200d]+")
+
+
+def _squash_zwnj(match: re.Match[str]) -> str:
+    return " " if " " in match.group() else ZWNJ
+
+
+def normalize_chars(text: str) -> str:
+    """Return the canonical form stored for source text, so equal words are equal strings.
+
+    Persian letters for Arabic ones, NFC, one space between words; ZWNJ and all digits are kept.
+    """
+    text = _INVISIBLE.sub("", text)
+    if _PRESENTATION_FORMS.search(text):
+        text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    # NFC first: ي + hamza above composes to ئ, which must not become ی + hamza.
+    text = unicodedata.normalize("NFC", text).translate(_PERSIAN_LETTERS)
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _SPACES.sub(" ", text)
+    if ZWNJ in text:
+        text = _STRAY_ZWNJ.sub(_squash_zwnj, text)
+        text = _EDGE_ZWNJ.sub("", text)
+    return "\n".join(line.strip(" ") for line in text.split("\n"))
+
+
+def fold(text: str) -> str:
+    """Return a matching key that ignores spelling variants (ZWNJ/space, ي/ی, ك/ک, digits, case).
+
+    For gazetteer, translation-memory and duplicate lookups only; never store it as text.
+    """
+    text = unicodedata.normalize("NFKC", normalize_chars(text))
+    text = _DIACRITICS.sub("", text).translate(_FOLD_TABLE)
+    return _FOLD_DROP.sub("", text).casefold()

@@ -1,0 +1,86 @@
+import pytest
+
+from articles.text.normalize import fold, normalize_chars
+
+ZWNJ = "\u200c"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("علي", "علی"),  # Arabic yeh
+        ("موسى", "موسی"),  # alef maksura
+        ("كتاب", "کتاب"),  # Arabic kaf
+        ("بزرگــــراه", "بزرگراه"),  # tatweel
+        ("دولة", "دولة"),  # teh marbuta is a real letter in Persian loanwords
+    ],
+)
+def test_arabic_letters_become_persian(raw: str, expected: str) -> None:
+    assert normalize_chars(raw) == expected
+
+
+def test_nfc_composes_hamza_before_mapping_yeh() -> None:
+    # ي + hamza above is ئ (one code point), not ی followed by a hamza.
+    assert normalize_chars("مسا\u064a\u0654ل") == "مسائل"
+
+
+def test_presentation_forms_become_letters() -> None:
+    assert normalize_chars("\ufeeb\ufee0\ufe8e\ufedf") == "هلال"
+
+
+def test_digits_are_kept_as_written() -> None:
+    text = "۱۴۰۳ و ١٤٠٣ و 1403 و ۳٫۵"
+    assert normalize_chars(text) == text
+
+
+def test_zwnj_inside_a_word_is_kept() -> None:
+    assert normalize_chars(f"می{ZWNJ}خواهد") == f"می{ZWNJ}خواهد"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (f"رسانه{ZWNJ}{ZWNJ}ها", f"رسانه{ZWNJ}ها"),
+        (f"کتاب{ZWNJ} خوب", "کتاب خوب"),
+        (f"کتاب {ZWNJ}خوب", "کتاب خوب"),
+        (f"{ZWNJ}کتاب خوب{ZWNJ}", "کتاب خوب"),
+    ],
+)
+def test_stray_zwnj_is_collapsed(raw: str, expected: str) -> None:
+    assert normalize_chars(raw) == expected
+
+
+def test_whitespace_inside_lines_is_one_space_and_lines_are_kept() -> None:
+    raw = "  سلام\t\u00a0 دنیا  \r\nخط\u2003دوم \n\n"
+    assert normalize_chars(raw) == "سلام دنیا\nخط دوم\n\n"
+
+
+def test_invisible_characters_are_removed() -> None:
+    raw = "\ufeffتهران\u200b\u200f امروز\u200e"
+    assert normalize_chars(raw) == "تهران امروز"
+
+
+def test_normalize_is_idempotent() -> None:
+    raw = "  كتابهاي  \u200cقديمي\u0640 ۱۲ \n"
+    once = normalize_chars(raw)
+    assert normalize_chars(once) == once
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [f"می{ZWNJ}خواهد", "میخواهد", "می خواهد", "مي\u200cخواهد", " می  خواهد "],
+)
+def test_fold_ignores_zwnj_and_space_variants(variant: str) -> None:
+    assert fold(variant) == fold("میخواهد")
+
+
+def test_fold_unifies_letters_digits_and_case() -> None:
+    assert fold("كيلومتر ۲۴") == fold("کیلومتر 24") == fold("کیلومتر ٢٤")
+    assert fold("ISIS") == fold("isis")
+    assert fold("آمریکا") == fold("امریکا")
+    assert fold("مَدرِسه") == fold("مدرسه")
+    assert fold("خانۀ ما") == fold("خانه\u0654 ما") == fold("خانه ما")
+
+
+def test_fold_keeps_different_words_apart() -> None:
+    assert fold("ایران") != fold("روسیه")
