@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django import forms
 from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ImportBatch, ImportFormat, ImportStatus, Revision, Segment, Tag
@@ -27,13 +29,26 @@ class SegmentInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     change_list_template = "admin/articles/article/change_list.html"
-    list_display = ("title", "status", "source_language", "published_at", "scraped_at", "created_at")
+    list_display = (
+        "title",
+        "status",
+        "source_language",
+        "published_at",
+        "scraped_at",
+        "created_at",
+    )
     list_filter = ("status", "source_language", "source_format", "created_at", "tags")
     search_fields = ("title", "url", "external_id")
     date_hierarchy = "created_at"
     readonly_fields = (
-        "identity", "content_hash", "raw_text", "source_format", "imported_by", "import_batch",
-        "created_at", "updated_at",
+        "identity",
+        "content_hash",
+        "raw_text",
+        "source_format",
+        "imported_by",
+        "import_batch",
+        "created_at",
+        "updated_at",
     )
     filter_horizontal = ("tags",)
     inlines = [SegmentInline]
@@ -82,7 +97,9 @@ class ImportUploadForm(forms.ModelForm):
             raise ValidationError("The file is empty.")
         if upload.size > settings.MAX_IMPORT_UPLOAD_BYTES:
             limit = settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)
-            raise ValidationError(f"The file is larger than {limit} MB; import it with the command line.")
+            raise ValidationError(
+                f"The file is larger than {limit} MB; import it with the command line."
+            )
         return upload
 
 
@@ -90,15 +107,32 @@ class ImportUploadForm(forms.ModelForm):
 class ImportBatchAdmin(admin.ModelAdmin):
     change_form_template = "admin/articles/importbatch/change_form.html"
     list_display = (
-        "id", "filename", "status", "created_count", "updated_count", "skipped_count",
-        "failed_count", "created_by", "created_at",
+        "id",
+        "filename",
+        "status",
+        "created_count",
+        "updated_count",
+        "skipped_count",
+        "failed_count",
+        "created_by",
+        "created_at",
     )
     list_filter = ("status", "format", "created_at")
     search_fields = ("filename",)
     readonly_fields = (
-        "filename", "format", "source_language", "status", "created_by", "created_at",
-        "started_at", "finished_at", "created_count", "updated_count", "skipped_count",
-        "failed_count", "message",
+        "filename",
+        "format",
+        "source_language",
+        "status",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "created_count",
+        "updated_count",
+        "skipped_count",
+        "failed_count",
+        "message",
     )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -132,6 +166,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 and waiting > WORKER_HINT_AFTER_SECONDS,
             )
         return super().change_view(request, object_id, form_url, extra)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Go straight to the batch page, where the import's progress shows."""
+        return HttpResponseRedirect(reverse("admin:articles_importbatch_change", args=[obj.pk]))
 
     def save_model(self, request, obj, form, change) -> None:
         if change:

@@ -50,7 +50,8 @@ class Tag(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def with_counts(self) -> ArticleQuerySet:
-        return self.annotate(
+        """Segment counts by status; the default order is restated since GROUP BY drops it."""
+        return self.order_by(*Article._meta.ordering).annotate(
             segment_count=Count("segments", distinct=True),
             edited_count=Count(
                 "segments", filter=Q(segments__status=SegmentStatus.EDITED), distinct=True
@@ -109,7 +110,7 @@ class Article(models.Model):
         return self.title
 
     def is_touched(self) -> bool:
-        """True once an editor has changed or approved any segment: re-imports must not replace it."""
+        """True once an editor has changed or approved a segment: re-imports must keep it."""
         return (
             Revision.objects.filter(segment__article=self, origin=RevisionOrigin.HUMAN).exists()
             or self.segments.filter(status=SegmentStatus.APPROVED).exists()
@@ -130,6 +131,9 @@ class SourceVersion(models.Model):
                 fields=["article", "content_hash"], name="sourceversion_unique_hash"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.content_hash[:12]}"
 
 
 class Segment(models.Model):
@@ -155,9 +159,7 @@ class Segment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="segment_unique_position"),
             models.CheckConstraint(condition=Q(version__gte=1), name="segment_version_positive"),
-            models.CheckConstraint(
-                condition=~Q(source_text=""), name="segment_source_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(source_text=""), name="segment_source_not_empty"),
         ]
 
     def __str__(self) -> str:

@@ -38,8 +38,19 @@ class SegmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Segment
         fields = (
-            "id", "article", "position", "kind", "paragraph", "source_text", "mt_text",
-            "mt_model", "target_text", "status", "version", "updated_at", "updated_by",
+            "id",
+            "article",
+            "position",
+            "kind",
+            "paragraph",
+            "source_text",
+            "mt_text",
+            "mt_model",
+            "target_text",
+            "status",
+            "version",
+            "updated_at",
+            "updated_by",
         )
         read_only_fields = fields
 
@@ -64,9 +75,22 @@ class ArticleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = (
-            "id", "url", "external_id", "title", "title_translation", "status",
-            "source_language", "target_language", "published_at", "scraped_at", "tags",
-            "segment_count", "edited_count", "approved_count", "created_at", "updated_at",
+            "id",
+            "url",
+            "external_id",
+            "title",
+            "title_translation",
+            "status",
+            "source_language",
+            "target_language",
+            "published_at",
+            "scraped_at",
+            "tags",
+            "segment_count",
+            "edited_count",
+            "approved_count",
+            "created_at",
+            "updated_at",
         )
         read_only_fields = fields
 
@@ -95,13 +119,36 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportBatch
         fields = (
-            "id", "status", "filename", "format", "source_language", "file", "created",
-            "updated", "skipped", "failed", "errors", "warnings", "message", "progress",
-            "created_by", "created_at", "started_at", "finished_at",
+            "id",
+            "status",
+            "filename",
+            "format",
+            "source_language",
+            "file",
+            "created",
+            "updated",
+            "skipped",
+            "failed",
+            "errors",
+            "warnings",
+            "message",
+            "progress",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
         )
         read_only_fields = (
-            "id", "status", "filename", "errors", "warnings", "message", "created_by",
-            "created_at", "started_at", "finished_at",
+            "id",
+            "status",
+            "filename",
+            "errors",
+            "warnings",
+            "message",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
         )
 
     def validate_file(self, upload):

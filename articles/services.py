@@ -165,7 +165,11 @@ def _apply_fields(article: Article, data: ArticleInput, *, batch: ImportBatch | 
 
 
 def import_article(
-    *, data: ArticleInput, user=None, batch: ImportBatch | None = None, tags: _TagCache | None = None
+    *,
+    data: ArticleInput,
+    user=None,
+    batch: ImportBatch | None = None,
+    tags: _TagCache | None = None,
 ) -> tuple[str, str | None]:
     """Create, update or skip one article by its identity, all in one transaction.
 
@@ -185,7 +189,9 @@ def import_article(
                 return import_article(data=data, user=user, batch=batch, tags=tags)
             warning = _create_segments(article, data, user)
             article.tags.set(tags.ids(data.tags))
-            SourceVersion.objects.create(article=article, content_hash=data.content_hash, batch=batch)
+            SourceVersion.objects.create(
+                article=article, content_hash=data.content_hash, batch=batch
+            )
             return Outcome.CREATED, warning
         if article.content_hash == data.content_hash:
             return Outcome.SKIPPED, None
@@ -220,14 +226,16 @@ def resolve_format(source: ImportSource, fmt: str) -> str:
     """The format to read a source with, or UnusableFile naming what is wrong."""
     if fmt and fmt != "auto":
         if fmt not in FORMATS:
-            raise UnusableFile(source.name, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+            raise UnusableFile(
+                source.name, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"
+            )
         return fmt
     detected = format_for_name(source.name)
     if detected is None:
         raise UnusableFile(
             source.name,
             "cannot tell the format from the file name; "
-            f"name it .txt, .html, .json, .jsonl, .csv or .zip, or give a format",
+            "name it .txt, .html, .json, .jsonl, .csv or .zip, or give a format",
         )
     return detected
 
@@ -251,7 +259,14 @@ def import_sources(
                 if isinstance(item, RecordError):
                     summary.fail(item.record, item.reason)
                 else:
-                    _import_one(item, summary, source_language=source_language, user=user, batch=batch, tags=tags)
+                    _import_one(
+                        item,
+                        summary,
+                        source_language=source_language,
+                        user=user,
+                        batch=batch,
+                        tags=tags,
+                    )
                 if on_record:
                     on_record(summary)
         except UnusableFile as exc:
@@ -259,7 +274,9 @@ def import_sources(
             if on_record:
                 on_record(summary)
         except OSError as exc:
-            summary.unusable.append({"record": source.name, "reason": f"cannot read: {exc.strerror or exc}"})
+            summary.unusable.append(
+                {"record": source.name, "reason": f"cannot read: {exc.strerror or exc}"}
+            )
     return summary
 
 
@@ -315,8 +332,15 @@ def run_batch(
         batch.failed_count = summary.failed
         batch.errors = summary.errors
         batch.warnings = summary.warnings
-        fields = ["bytes_read", "created_count", "updated_count", "skipped_count",
-                  "failed_count", "errors", "warnings"]
+        fields = [
+            "bytes_read",
+            "created_count",
+            "updated_count",
+            "skipped_count",
+            "failed_count",
+            "errors",
+            "warnings",
+        ]
         if final:
             batch.message = "; ".join(f"{u['record']}: {u['reason']}" for u in summary.unusable)
             batch.status = ImportStatus.FAILED if summary.unusable else ImportStatus.DONE

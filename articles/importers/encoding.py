@@ -90,7 +90,9 @@ def read_all_text(stream: BinaryIO, *, name: str) -> str:
     try:
         text = text_stream.read()
     except UnicodeDecodeError as exc:
-        raise UnusableFile(name, f"invalid {exc.encoding} byte sequence at byte {exc.start}") from exc
+        raise UnusableFile(
+            name, f"invalid {exc.encoding} byte sequence at byte {exc.start}"
+        ) from exc
     if not text.strip():
         raise UnusableFile(name, "the file is empty")
     return text

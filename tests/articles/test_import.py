@@ -1,4 +1,4 @@
-"""Importing through the command and the service: outcomes a user sees in counts, rows and messages."""
+"""Importing through the command and the service: counts, rows and messages a user sees."""
 
 import io
 import json
@@ -23,8 +23,20 @@ pytestmark = pytest.mark.django_db
 
 SEED_TITLE = "روحانی: ائتلافی بین ایران و روسیه برای مبارزه با داعش وجود ندارد"
 RESTORED_WORDS = [
-    "می‌خواهد", "رسانه‌ها", "گفت‌وگو", "هسته‌ای", "سوخت‌گیری", "جنگنده‌ها", "داده‌اند",
-    "مقام‌های", "گام‌هایی", "گروه‌های", "ژنرال‌های", "نمی‌بینم", "می‌توانیم", "شده‌اند",
+    "می‌خواهد",
+    "رسانه‌ها",
+    "گفت‌وگو",
+    "هسته‌ای",
+    "سوخت‌گیری",
+    "جنگنده‌ها",
+    "داده‌اند",
+    "مقام‌های",
+    "گام‌هایی",
+    "گروه‌های",
+    "ژنرال‌های",
+    "نمی‌بینم",
+    "می‌توانیم",
+    "شده‌اند",
 ]
 
 
@@ -45,7 +57,8 @@ def run_import(*paths, fmt=None):
 
 def write_jsonl(path, rows):
     path.write_text(
-        "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
+        "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows)
+        + "\n",
         encoding="utf-8",
     )
     return path
@@ -115,7 +128,9 @@ def test_bad_jsonl_records_are_named_and_good_ones_land(tmp_path):
     batch = ImportBatch.objects.get()
     assert batch.status == ImportStatus.DONE
     assert [e["record"] for e in batch.errors] == [
-        "feed.jsonl line 2", "feed.jsonl line 3", "feed.jsonl line 4"
+        "feed.jsonl line 2",
+        "feed.jsonl line 3",
+        "feed.jsonl line 4",
     ]
 
 
@@ -132,7 +147,7 @@ def test_unusable_files_exit_2_with_the_reason(tmp_path, name, content, reason):
     path = tmp_path / name
     path.write_bytes(content)
 
-    code, out, err = run_import(path)
+    code, _, err = run_import(path)
 
     assert code == 2
     assert reason in err
@@ -248,7 +263,10 @@ def test_imported_translation_is_an_import_revision(tmp_path):
                 "title": "سخنرانی رئیس جمهور",
                 "body": "رئیس جمهور سخن گفت. او از صلح گفت.",
                 "url": "https://e.ir/t",
-                "translation": {"title": "The president's speech", "body": "The president spoke. He spoke of peace."},
+                "translation": {
+                    "title": "The president's speech",
+                    "body": "The president spoke. He spoke of peace.",
+                },
             }
         ],
     )
@@ -257,7 +275,9 @@ def test_imported_translation_is_an_import_revision(tmp_path):
 
     segments = list(Segment.objects.order_by("position"))
     assert [s.target_text for s in segments] == [
-        "The president's speech", "The president spoke.", "He spoke of peace."
+        "The president's speech",
+        "The president spoke.",
+        "He spoke of peace.",
     ]
     assert all(s.status == SegmentStatus.EDITED for s in segments)
     assert set(Revision.objects.values_list("origin", flat=True)) == {RevisionOrigin.IMPORT}
@@ -268,24 +288,28 @@ def test_changed_text_updates_an_untouched_article_and_older_text_is_not_reappli
     new = {"title": "خبر", "body": "نسخه دوم و کامل‌تر خبر.", "url": "https://e.ir/u"}
     path = write_jsonl(tmp_path / "u.jsonl", [old, new])
 
-    code, out, _ = run_import(path)
+    _, out, _ = run_import(path)
     assert out.strip().endswith("created 1, updated 1, skipped 0, failed 0")
     article = Article.objects.get()
     assert "نسخه دوم" in " ".join(article.segments.values_list("source_text", flat=True))
 
-    code, out, _ = run_import(path)
+    _, out, _ = run_import(path)
     assert out.strip().endswith("created 0, updated 0, skipped 2, failed 0")
     assert "نسخه دوم" in " ".join(article.segments.values_list("source_text", flat=True))
 
 
 def test_changed_text_does_not_replace_an_edited_article(tmp_path):
-    path = write_jsonl(tmp_path / "a.jsonl", [{"title": "خبر", "body": "متن اول.", "url": "https://e.ir/e"}])
+    path = write_jsonl(
+        tmp_path / "a.jsonl", [{"title": "خبر", "body": "متن اول.", "url": "https://e.ir/e"}]
+    )
     run_import(path)
     segment = Segment.objects.get(kind="body")
-    Revision.objects.create(segment=segment, text="First text.", origin=RevisionOrigin.HUMAN, version=2)
+    Revision.objects.create(
+        segment=segment, text="First text.", origin=RevisionOrigin.HUMAN, version=2
+    )
     write_jsonl(path, [{"title": "خبر", "body": "متن تازه.", "url": "https://e.ir/e"}])
 
-    code, out, err = run_import(path)
+    _, out, err = run_import(path)
 
     assert out.strip().endswith("created 0, updated 0, skipped 1, failed 0")
     assert "editors have worked on this article" in err
@@ -309,9 +333,12 @@ def test_a_record_that_breaks_midway_leaves_no_half_article(tmp_path, monkeypatc
         [{"title": f"خبر {n}", "body": f"متن {n}.", "url": f"https://e.ir/{n}"} for n in (1, 2, 3)],
     )
 
-    code, out, err = run_import(path)
+    code, _, err = run_import(path)
 
     assert code == 1
     assert "h.jsonl line 2: database error: disk full" in err
-    assert sorted(Article.objects.values_list("url", flat=True)) == ["https://e.ir/1", "https://e.ir/3"]
+    assert sorted(Article.objects.values_list("url", flat=True)) == [
+        "https://e.ir/1",
+        "https://e.ir/3",
+    ]
     assert not Segment.objects.filter(source_text__contains="متن 2").exists()

@@ -41,8 +41,11 @@ def test_admin_upload_creates_a_batch_whose_page_shows_counts_and_errors(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/admin/articles/importbatch/add/",
-            {"file": SimpleUploadedFile("seed.txt", content), "format": "auto",
-             "source_language": "fa"},
+            {
+                "file": SimpleUploadedFile("seed.txt", content),
+                "format": "auto",
+                "source_language": "fa",
+            },
         )
 
     batch = ImportBatch.objects.get()
@@ -59,8 +62,11 @@ def test_admin_batch_page_lists_failed_records(staff_user, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             "/admin/articles/importbatch/add/",
-            {"file": SimpleUploadedFile("bad.jsonl", b'[1]\n{"title": "x"}\n'), "format": "auto",
-             "source_language": "fa"},
+            {
+                "file": SimpleUploadedFile("bad.jsonl", b'[1]\n{"title": "x"}\n'),
+                "format": "auto",
+                "source_language": "fa",
+            },
         )
     batch = ImportBatch.objects.get()
     text = client.get(f"/admin/articles/importbatch/{batch.pk}/change/").content.decode()

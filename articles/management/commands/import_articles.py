@@ -24,7 +24,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument(
-            "--format", default="auto", choices=("auto", *FORMATS),
+            "--format",
+            default="auto",
+            choices=("auto", *FORMATS),
             help="file format (default: by extension)",
         )
         parser.add_argument("--source-language", default="fa")
@@ -49,8 +51,12 @@ class Command(BaseCommand):
         )
         show_bar = sys.stderr.isatty() and options.get("verbosity", 1) > 0
         bar = tqdm(
-            total=sum(s.size for s in sources), unit="B", unit_scale=True,
-            desc="importing", disable=not show_bar, file=sys.stderr,
+            total=sum(s.size for s in sources),
+            unit="B",
+            unit_scale=True,
+            desc="importing",
+            disable=not show_bar,
+            file=sys.stderr,
         )
         summary = run_batch(batch=batch, sources=sources, on_read=bar.update)
         bar.close()
