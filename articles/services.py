@@ -164,6 +164,42 @@ def _apply_fields(article: Article, data: ArticleInput, *, batch: ImportBatch | 
     article.import_batch = batch
 
 
+def _set_tags(article: Article, names: list[str], tags: _TagCache, *, new: bool) -> None:
+    if new:
+        Through = Article.tags.through
+        Through.objects.bulk_create(
+            Through(article_id=article.pk, tag_id=tag_id) for tag_id in tags.ids(names)
+        )
+    else:
+        article.tags.set(tags.ids(names))
+
+
+def _write_article(
+    data: ArticleInput, *, user, batch: ImportBatch | None, tags: _TagCache
+) -> tuple[str, str | None]:
+    article = Article.objects.select_for_update().filter(identity=data.identity).first()
+    if article is None:
+        article = Article(identity=data.identity, imported_by=user)
+        _apply_fields(article, data, batch=batch)
+        article.save()
+        outcome = Outcome.CREATED
+    elif article.content_hash == data.content_hash:
+        return Outcome.SKIPPED, None
+    elif article.source_versions.filter(content_hash=data.content_hash).exists():
+        return Outcome.SKIPPED, "an older text of this article was met again and not applied"
+    elif article.is_touched():
+        return Outcome.SKIPPED, "the text changed, but editors have worked on this article"
+    else:
+        article.segments.all().delete()
+        _apply_fields(article, data, batch=batch)
+        article.save()
+        outcome = Outcome.UPDATED
+    warning = _create_segments(article, data, user)
+    _set_tags(article, data.tags, tags, new=outcome == Outcome.CREATED)
+    SourceVersion.objects.create(article=article, content_hash=data.content_hash, batch=batch)
+    return outcome, warning
+
+
 def import_article(
     *,
     data: ArticleInput,
@@ -176,36 +212,16 @@ def import_article(
     Returns the outcome and a warning for the user, if any.
     """
     tags = tags or _TagCache()
-    with transaction.atomic():
-        article = Article.objects.select_for_update().filter(identity=data.identity).first()
-        if article is None:
-            article = Article(identity=data.identity, imported_by=user)
-            _apply_fields(article, data, batch=batch)
-            try:
-                with transaction.atomic():
-                    article.save()
-            except IntegrityError:
-                # Another import created it meanwhile: treat this record as a re-import.
-                return import_article(data=data, user=user, batch=batch, tags=tags)
-            warning = _create_segments(article, data, user)
-            article.tags.set(tags.ids(data.tags))
-            SourceVersion.objects.create(
-                article=article, content_hash=data.content_hash, batch=batch
-            )
-            return Outcome.CREATED, warning
-        if article.content_hash == data.content_hash:
-            return Outcome.SKIPPED, None
-        if article.source_versions.filter(content_hash=data.content_hash).exists():
-            return Outcome.SKIPPED, "an older text of this article was met again and not applied"
-        if article.is_touched():
-            return Outcome.SKIPPED, "the text changed, but editors have worked on this article"
-        article.segments.all().delete()
-        _apply_fields(article, data, batch=batch)
-        article.save()
-        warning = _create_segments(article, data, user)
-        article.tags.set(tags.ids(data.tags))
-        SourceVersion.objects.create(article=article, content_hash=data.content_hash, batch=batch)
-        return Outcome.UPDATED, warning
+    current = Article.objects.filter(identity=data.identity).values_list("content_hash", flat=True)
+    if current.first() == data.content_hash:
+        return Outcome.SKIPPED, None
+    try:
+        with transaction.atomic():
+            return _write_article(data, user=user, batch=batch, tags=tags)
+    except IntegrityError:
+        # Another import created this article meanwhile: take this record as a re-import.
+        with transaction.atomic():
+            return _write_article(data, user=user, batch=batch, tags=tags)
 
 
 def _records(source: ImportSource, fmt: str) -> Iterator[RawRecord | RecordError]:
