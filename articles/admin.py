@@ -150,6 +150,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_view_permission(self, request, obj=None) -> bool:
+        """Whoever may import may watch their import's page."""
+        return super().has_view_permission(request, obj) or self.has_add_permission(request)
+
     def add_view(self, request, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "title": "Import articles"}
         return super().add_view(request, form_url, extra_context)

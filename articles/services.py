@@ -175,13 +175,18 @@ def _set_tags(article: Article, names: list[str], tags: _TagCache, *, new: bool)
 
 
 def _write_article(
-    data: ArticleInput, *, user, batch: ImportBatch | None, tags: _TagCache
+    data: ArticleInput, *, user, batch: ImportBatch | None, tags: _TagCache, known_new: bool
 ) -> tuple[str, str | None]:
-    article = Article.objects.select_for_update().filter(identity=data.identity).first()
+    # A new identity is inserted straight away: the unique key catches a concurrent twin.
+    article = (
+        None
+        if known_new
+        else Article.objects.select_for_update().filter(identity=data.identity).first()
+    )
     if article is None:
         article = Article(identity=data.identity, imported_by=user)
         _apply_fields(article, data, batch=batch)
-        article.save()
+        article.save(force_insert=True)
         outcome = Outcome.CREATED
     elif article.content_hash == data.content_hash:
         return Outcome.SKIPPED, None
@@ -213,15 +218,18 @@ def import_article(
     """
     tags = tags or _TagCache()
     current = Article.objects.filter(identity=data.identity).values_list("content_hash", flat=True)
-    if current.first() == data.content_hash:
+    current_hash = current.first()
+    if current_hash == data.content_hash:
         return Outcome.SKIPPED, None
     try:
         with transaction.atomic():
-            return _write_article(data, user=user, batch=batch, tags=tags)
+            return _write_article(
+                data, user=user, batch=batch, tags=tags, known_new=current_hash is None
+            )
     except IntegrityError:
         # Another import created this article meanwhile: take this record as a re-import.
         with transaction.atomic():
-            return _write_article(data, user=user, batch=batch, tags=tags)
+            return _write_article(data, user=user, batch=batch, tags=tags, known_new=False)
 
 
 def _records(source: ImportSource, fmt: str) -> Iterator[RawRecord | RecordError]:

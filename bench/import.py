@@ -3,9 +3,12 @@
 
 Runs the real command in a child process against a fresh SQLite file and a fresh PostgreSQL
 database, twice each (the second run must create nothing), and prints medians over --repeat runs.
-Targets: under 30 s and under 400 MB peak RSS per import.
+Targets: under 30 s and under 400 MB peak RSS per import. With --scale N it also imports a file N
+times the corpus (records repeated under new links) and prints the peak-memory ratio to the 1x run:
+streaming import keeps it near 1.
 
     .venv/bin/python bench/import.py [--corpus ../shared/corpus/hamshahri.json] [--repeat 3]
+                                     [--scale 5]
 """
 
 from __future__ import annotations
@@ -96,17 +99,56 @@ def bench(kind: str, corpus: Path, repeat: int) -> None:
         )
 
 
+def scaled_corpus(corpus: Path, scale: int, workdir: Path) -> Path:
+    """A JSON array of `scale` copies of the corpus, each copy under its own links."""
+    import json
+
+    records = json.loads(corpus.read_text(encoding="utf-8"))
+    path = workdir / f"corpus-x{scale}.json"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("[")
+        for copy in range(scale):
+            for index, record in enumerate(records):
+                record = {**record, "link": f"{record.get('link', '')}#copy{copy}"}
+                out.write(("," if copy or index else "") + json.dumps(record, ensure_ascii=False))
+        out.write("]")
+    return path
+
+
+def bench_memory(corpus: Path, scale: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
+        big = scaled_corpus(corpus, scale, Path(tmp))
+        peaks = {}
+        for label, path in (("1x", corpus), (f"{scale}x", big)):
+            db_dir = Path(tmp) / label
+            db_dir.mkdir()
+            env = prepare_database("sqlite", db_dir)
+            seconds, rss, out, _ = run(
+                [sys.executable, "manage.py", "import_articles", str(path)], env
+            )
+            peaks[label] = rss
+            summary = SUMMARY.search(out)
+            print(
+                f"memory     {label:>3s} ({path.stat().st_size / 1e6:5.1f} MB file): "
+                f"{seconds:6.2f} s, peak RSS {rss:6.1f} MB [{summary and summary.group(0)}]"
+            )
+        print(f"memory     peak RSS ratio {scale}x / 1x: {peaks[f'{scale}x'] / peaks['1x']:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--scale", type=int, default=0, help="also measure memory at N x size")
     args = parser.parse_args()
     if not args.corpus.exists():
         sys.exit(f"corpus not found: {args.corpus}")
     print(f"corpus {args.corpus} ({args.corpus.stat().st_size / 1e6:.1f} MB), repeat {args.repeat}")
     for kind in args.databases.split(","):
         bench(kind.strip(), args.corpus, args.repeat)
+    if args.scale > 1:
+        bench_memory(args.corpus, args.scale)
 
 
 if __name__ == "__main__":

@@ -82,3 +82,45 @@ def test_viewer_sees_the_article_list_page(seed_path):
     client.force_login(UserFactory(groups=["viewer"]))
     text = client.get("/articles/").content.decode()
     assert "روحانی: ائتلافی بین ایران و روسیه برای مبارزه با داعش وجود ندارد" in text
+
+
+def test_a_batch_nobody_picks_up_says_to_start_a_worker(staff_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    batch = ImportBatch.objects.create(filename="late.jsonl", created_by=staff_user)
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    client = Client()
+    client.force_login(staff_user)
+
+    text = client.get(f"/admin/articles/importbatch/{batch.pk}/change/").content.decode()
+
+    assert "No task worker has picked this import up yet" in text
+    assert "manage.py db_worker" in text
+    assert '<meta http-equiv="refresh"' in text
+
+
+def test_staff_with_only_the_import_permission_can_follow_their_import(
+    django_capture_on_commit_callbacks,
+):
+    from django.contrib.auth.models import Permission
+
+    importer = UserFactory(is_staff=True)
+    importer.user_permissions.add(Permission.objects.get(codename="add_importbatch"))
+    client = Client()
+    client.force_login(importer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/articles/importbatch/add/",
+            {
+                "file": SimpleUploadedFile("one.jsonl", b'{"title": "a", "body": "b."}\n'),
+                "format": "auto",
+                "source_language": "fa",
+            },
+        )
+    page = client.get(response["Location"])
+
+    assert page.status_code == 200
+    assert "created 1, updated 0, skipped 0, failed 0" in " ".join(page.content.decode().split())
