@@ -322,6 +322,52 @@ def _import_one(
         summary.warn(record.label, warning)
 
 
+class _BatchProgress:
+    """Keeps a batch row up to date while its import runs, at most once a second."""
+
+    FIELDS = (
+        "bytes_read",
+        "created_count",
+        "updated_count",
+        "skipped_count",
+        "failed_count",
+        "errors",
+        "warnings",
+    )
+
+    def __init__(self, batch: ImportBatch, on_read: Callable[[int], None] | None) -> None:
+        self.batch = batch
+        self.on_read = on_read
+        self.bytes_read = 0
+        self.last_save = time.monotonic()
+
+    def count_bytes(self, size: int) -> None:
+        self.bytes_read += size
+        if self.on_read:
+            self.on_read(size)
+
+    def save(self, summary: ImportSummary, *, final: bool = False) -> None:
+        now = time.monotonic()
+        if not final and now - self.last_save < PROGRESS_EVERY_SECONDS:
+            return
+        self.last_save = now
+        batch = self.batch
+        batch.bytes_read = min(self.bytes_read, batch.bytes_total)
+        batch.created_count = summary.created
+        batch.updated_count = summary.updated
+        batch.skipped_count = summary.skipped
+        batch.failed_count = summary.failed
+        batch.errors = summary.errors
+        batch.warnings = summary.warnings
+        fields = list(self.FIELDS)
+        if final:
+            batch.message = "; ".join(f"{u['record']}: {u['reason']}" for u in summary.unusable)
+            batch.status = ImportStatus.FAILED if summary.unusable else ImportStatus.DONE
+            batch.finished_at = timezone.now()
+            fields += ["message", "status", "finished_at"]
+        batch.save(update_fields=fields)
+
+
 def run_batch(
     *,
     batch: ImportBatch,
@@ -333,45 +379,9 @@ def run_batch(
     batch.started_at = timezone.now()
     batch.bytes_total = sum(source.size for source in sources)
     batch.save(update_fields=["status", "started_at", "bytes_total"])
-    read = [0]
-
-    def count_bytes(size: int) -> None:
-        read[0] += size
-        if on_read:
-            on_read(size)
-
+    progress = _BatchProgress(batch, on_read)
     for source in sources:
-        source.on_read = count_bytes
-    last_save = [time.monotonic()]
-
-    def save_progress(summary: ImportSummary, *, final: bool = False) -> None:
-        now = time.monotonic()
-        if not final and now - last_save[0] < PROGRESS_EVERY_SECONDS:
-            return
-        last_save[0] = now
-        batch.bytes_read = min(read[0], batch.bytes_total)
-        batch.created_count = summary.created
-        batch.updated_count = summary.updated
-        batch.skipped_count = summary.skipped
-        batch.failed_count = summary.failed
-        batch.errors = summary.errors
-        batch.warnings = summary.warnings
-        fields = [
-            "bytes_read",
-            "created_count",
-            "updated_count",
-            "skipped_count",
-            "failed_count",
-            "errors",
-            "warnings",
-        ]
-        if final:
-            batch.message = "; ".join(f"{u['record']}: {u['reason']}" for u in summary.unusable)
-            batch.status = ImportStatus.FAILED if summary.unusable else ImportStatus.DONE
-            batch.finished_at = timezone.now()
-            fields += ["message", "status", "finished_at"]
-        batch.save(update_fields=fields)
-
+        source.on_read = progress.count_bytes
     try:
         summary = import_sources(
             sources=sources,
@@ -379,7 +389,7 @@ def run_batch(
             source_language=batch.source_language,
             user=batch.created_by,
             batch=batch,
-            on_record=save_progress,
+            on_record=progress.save,
         )
     except Exception as exc:
         batch.status = ImportStatus.FAILED
@@ -387,5 +397,5 @@ def run_batch(
         batch.finished_at = timezone.now()
         batch.save(update_fields=["status", "message", "finished_at"])
         raise
-    save_progress(summary, final=True)
+    progress.save(summary, final=True)
     return summary
