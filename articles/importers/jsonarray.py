@@ -1,4 +1,4 @@
-"""`.json`: an array of objects (or one object), parsed incrementally with ijson."""
+"""`.json`: an array of objects, or objects one after another, parsed incrementally with ijson."""
 
 import json
 from collections.abc import Iterator
@@ -29,10 +29,16 @@ def read(source: ImportSource) -> Iterator[RawRecord | RecordError]:
             import codecs
 
             reader = codecs.EncodedFile(stream, "utf-8", encoding)
-        prefix = "item" if first == "[" else ""
+        # An array yields its items; otherwise each top-level object is a record (one object, or
+        # JSON Lines saved under a .json name).
+        values = (
+            ijson.items(reader, "item", use_float=True)
+            if first == "["
+            else ijson.items(reader, "", use_float=True, multiple_values=True)
+        )
         index = 0
         try:
-            for index, value in enumerate(ijson.items(reader, prefix, use_float=True), start=1):
+            for index, value in enumerate(values, start=1):
                 label = f"{source.name} record {index}"
                 if not isinstance(value, dict):
                     yield RecordError(label, f"expected a JSON object, got {type(value).__name__}")
@@ -40,9 +46,10 @@ def read(source: ImportSource) -> Iterator[RawRecord | RecordError]:
                 raw = json.dumps(value, ensure_ascii=False)
                 yield RawRecord(label=label, format="json", raw_text=raw, fields=value)
         except ijson.JSONError as exc:
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
             yield RecordError(
                 f"{source.name} after record {index}",
-                f"invalid JSON, the rest of the file was not read: {exc}",
+                f"invalid JSON ({detail}); the rest of the file was not read",
             )
         except UnicodeDecodeError as exc:
             raise UnusableFile(source.name, f"invalid {exc.encoding} text") from exc

@@ -342,3 +342,32 @@ def test_a_record_that_breaks_midway_leaves_no_half_article(tmp_path, monkeypatc
         "https://e.ir/3",
     ]
     assert not Segment.objects.filter(source_text__contains="متن 2").exists()
+
+
+def test_json_lines_saved_as_json_and_a_broken_array(tmp_path):
+    lines = tmp_path / "lines.json"
+    lines.write_text(
+        '{"title": "یک", "body": "متن یک.", "url": "https://e.ir/l1"}\n'
+        '{"title": "دو", "body": "متن دو.", "url": "https://e.ir/l2"}\n',
+        encoding="utf-8",
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text(
+        '[{"title": "سه", "body": "متن سه.", "url": "https://e.ir/b3"},\n'
+        ' {"title": "چهار", "body": oops},\n'
+        ' {"title": "پنج", "body": "متن پنج.", "url": "https://e.ir/b5"}]',
+        encoding="utf-8",
+    )
+
+    assert run_import(lines)[0] == 0
+    code, out, err = run_import(broken)
+
+    assert code == 1
+    assert out.strip().endswith("created 1, updated 0, skipped 0, failed 1")
+    assert "broken.json after record 1: invalid JSON" in err
+    assert "the rest of the file was not read" in err
+    assert sorted(Article.objects.values_list("url", flat=True)) == [
+        "https://e.ir/b3",
+        "https://e.ir/l1",
+        "https://e.ir/l2",
+    ]
