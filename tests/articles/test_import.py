@@ -196,6 +196,9 @@ def test_html_page_keeps_no_script_text(fixtures_dir):
     assert article.segments.filter(kind="body").exists()
     for needle in ("script", "alert", "onclick", "onload", "function", "document."):
         assert needle not in text
+    # The page's script, event handlers and style carry Persian text of their own.
+    for hidden in ("اسکریپت", "بارگذاری صفحه", "متن پنهان", "فیس‌بوک"):
+        assert hidden not in text
     assert "<" not in text
 
 
