@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ImportBatch, ImportFormat, ImportStatus, Revision, Segment, Tag
+from articles.models import Article, ImportBatch, ImportStatus, Revision, Segment, Tag
 
 WORKER_HINT_AFTER_SECONDS = 10
 
@@ -183,7 +183,5 @@ class ImportBatchAdmin(admin.ModelAdmin):
         obj.created_by = request.user
         obj.filename = obj.file.name.rsplit("/", 1)[-1][:255]
         obj.bytes_total = obj.file.size
-        if obj.format not in ImportFormat.values:
-            obj.format = ImportFormat.AUTO
         super().save_model(request, obj, form, change)
         transaction.on_commit(lambda: run_import_batch.enqueue(obj.pk))

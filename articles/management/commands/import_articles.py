@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from articles.importers.formats import FORMATS
 from articles.importers.source import ImportSource
-from articles.models import ImportBatch, ImportFormat
+from articles.models import ImportBatch
 from articles.services import run_batch
 
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
 
         batch = ImportBatch.objects.create(
             filename=", ".join(Path(p).name for p in paths)[:255],
-            format=format if format in ImportFormat.values else ImportFormat.AUTO,
+            format=format,
             source_language=source_language,
         )
         show_bar = sys.stderr.isatty() and options.get("verbosity", 1) > 0
