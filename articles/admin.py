@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ImportBatch, ImportStatus, Revision, Segment, Tag
+from articles.tasks import run_import_batch
 
 WORKER_HINT_AFTER_SECONDS = 10
 
@@ -178,8 +179,6 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if change:
             return
-        from articles.tasks import run_import_batch
-
         obj.created_by = request.user
         obj.filename = obj.file.name.rsplit("/", 1)[-1][:255]
         obj.bytes_total = obj.file.size

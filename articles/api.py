@@ -19,6 +19,7 @@ from articles.serializers import (
     RevisionSerializer,
     SegmentSerializer,
 )
+from articles.tasks import run_import_batch
 
 
 def _title_translation():
@@ -89,8 +90,6 @@ class ImportBatchViewSet(
     permission_classes = (permissions.IsAuthenticated, CanImport)
 
     def create(self, request, *args, **kwargs):
-        from articles.tasks import run_import_batch
-
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]

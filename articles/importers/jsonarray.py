@@ -1,5 +1,6 @@
 """`.json`: an array of objects, or objects one after another, parsed incrementally with ijson."""
 
+import codecs
 import json
 from collections.abc import Iterator
 
@@ -26,8 +27,6 @@ def read(source: ImportSource) -> Iterator[RawRecord | RecordError]:
                 stream.read(3)
             reader = stream
         else:
-            import codecs
-
             reader = codecs.EncodedFile(stream, "utf-8", encoding)
         # An array yields its items; otherwise each top-level object is a record (one object, or
         # JSON Lines saved under a .json name).

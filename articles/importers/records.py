@@ -52,7 +52,7 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _text_field(fields: dict, names: tuple[str, ...], what: str) -> str:
+def _text_field(fields: dict, names: tuple[str, ...]) -> str:
     for name in names:
         value = fields.get(name)
         if value is None:
@@ -103,8 +103,8 @@ def _translation(fields: dict) -> Translation | None:
         return Translation(title="", body=value.strip())
     if not isinstance(value, dict):
         raise InvalidRecord('translation must be an object {"title": ..., "body": ...}')
-    title = _text_field(value, ("title",), "translation title")
-    body = _text_field(value, BODY_FIELDS, "translation body")
+    title = _text_field(value, ("title",))
+    body = _text_field(value, BODY_FIELDS)
     return Translation(title=title, body=body) if (title or body) else None
 
 
@@ -141,19 +141,19 @@ def build_article_input(record: RawRecord, *, source_language: str) -> ArticleIn
             prepare = prepare_html if record.format == "html" else prepare_plain_text
             prepared = prepare(record.raw_text)
         else:
-            body = _text_field(fields, BODY_FIELDS, "body")
+            body = _text_field(fields, BODY_FIELDS)
             if not body:
                 raise InvalidRecord("no body: expected one of " + ", ".join(BODY_FIELDS))
-            title = _text_field(fields, TITLE_FIELDS, "title")
+            title = _text_field(fields, TITLE_FIELDS)
             prepared = prepare_record(title=title, body=body)
     except ValueError as exc:
         raise InvalidRecord(str(exc)) from exc
 
-    external_id = _text_field(fields, ("external_id",), "external_id")
-    url = _text_field(fields, URL_FIELDS, "url")
+    external_id = _text_field(fields, ("external_id",))
+    url = _text_field(fields, URL_FIELDS)
     if len(url) > 2000:
         raise InvalidRecord("url longer than 2000 characters")
-    language = _text_field(fields, LANGUAGE_FIELDS, "source_language") or source_language
+    language = _text_field(fields, LANGUAGE_FIELDS) or source_language
     published_at = _date(fields, DATE_FIELDS) or prepared.published_at
     scraped_at = _date(fields, ("scraped_at",)) or prepared.scraped_at
     translation = _translation(fields)
