@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+
+from articles.text.normalize import fold
 
 
 class ArticleStatus(models.IntegerChoices):
@@ -59,6 +63,9 @@ class ArticleQuerySet(models.QuerySet):
             approved_count=Count(
                 "segments", filter=Q(segments__status=SegmentStatus.APPROVED), distinct=True
             ),
+            translated_count=Count(
+                "segments", filter=~Q(segments__status=SegmentStatus.EMPTY), distinct=True
+            ),
         )
 
     def search(self, query: str) -> ArticleQuerySet:
@@ -98,6 +105,9 @@ class Article(models.Model):
         "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    mt_error = models.TextField(
+        blank=True, help_text="Why the last machine translation of this article failed."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
@@ -142,6 +152,12 @@ class Segment(models.Model):
     kind = models.CharField(max_length=8, choices=SegmentKind.choices)
     paragraph = models.PositiveIntegerField(default=0)
     source_text = models.TextField(help_text="Cleaned, canonical; never changes after creation.")
+    source_key = models.CharField(
+        max_length=64,
+        db_index=True,
+        editable=False,
+        help_text="SHA-256 of the folded source text: the translation-memory key.",
+    )
     mt_text = models.TextField(blank=True)
     mt_model = models.CharField(max_length=200, blank=True)
     target_text = models.TextField(blank=True)
@@ -168,6 +184,11 @@ class Segment(models.Model):
     @property
     def etag(self) -> str:
         return f'"{self.version}"'
+
+    @staticmethod
+    def key_for(source_text: str) -> str:
+        """Equal for sources that differ only in ZWNJ/space, ي/ی, ك/ک or digit spelling."""
+        return hashlib.sha256(fold(source_text).encode()).hexdigest()
 
 
 class Revision(models.Model):
@@ -214,6 +235,9 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=255, blank=True)
     format = models.CharField(max_length=8, choices=ImportFormat.choices, default=ImportFormat.AUTO)
     source_language = models.CharField(max_length=8, default="fa")
+    translate = models.BooleanField(
+        default=False, help_text="Queue machine translation of the imported articles."
+    )
     status = models.CharField(
         max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True
     )
@@ -251,3 +275,16 @@ class ImportBatch(models.Model):
         if not self.bytes_total:
             return 0
         return min(99, int(100 * self.bytes_read / self.bytes_total))
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's last sign of life, so the site can tell queued work from stranded work."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"

@@ -47,9 +47,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    # Before django_tasks_db: articles' db_worker command extends django_tasks_db's.
+    "articles",
     "django_tasks",
     "django_tasks_db",
-    "articles",
     "annotations",
 ]
 
@@ -145,6 +146,24 @@ TASKS = {
         ),
     }
 }
+
+# Machine translation. Argos reads ARGOS_PACKAGES_DIR when first imported, so the project's
+# default is exported before any code imports it: `mt install` and Argos' own tools then agree.
+ARGOS_PACKAGES_DIR = Path(os.environ.get("ARGOS_PACKAGES_DIR", VAR_DIR / "argos-packages"))
+os.environ["ARGOS_PACKAGES_DIR"] = str(ARGOS_PACKAGES_DIR)
+MT_SOURCE_LANGUAGE = "fa"
+MT_TARGET_LANGUAGE = "en"
+MT_BEAM_SIZE = int(os.environ.get("MT_BEAM_SIZE", "2"))
+MT_BATCH_SIZE = int(os.environ.get("MT_BATCH_SIZE", "32"))
+# One model replica per core, each single-threaded: many short segments parallelise best that way.
+MT_INTER_THREADS = int(os.environ.get("MT_INTER_THREADS", str(len(os.sched_getaffinity(0)))))
+MT_INTRA_THREADS = int(os.environ.get("MT_INTRA_THREADS", "1"))
+MT_COMPUTE_TYPE = os.environ.get("MT_COMPUTE_TYPE", "int8")
+# Longer inputs are split at clause boundaries; Argos models are trained on sentences.
+MT_MAX_INPUT_TOKENS = int(os.environ.get("MT_MAX_INPUT_TOKENS", "200"))
+# A worker that has not reported for this long is taken for dead and its tasks are run again.
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "30"))
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -41,3 +41,4 @@ class SegmentFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
     kind = SegmentKind.BODY
     source_text = "این یک جمله است."
+    source_key = factory.LazyAttribute(lambda segment: Segment.key_for(segment.source_text))
