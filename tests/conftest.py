@@ -28,3 +28,39 @@ def api(staff_user) -> APIClient:
     client = APIClient()
     client.force_authenticate(staff_user)
     return client
+
+
+@pytest.fixture(scope="session")
+def tiny_model_file(tmp_path_factory) -> Path:
+    """A random-weight fa→en package, built once per test session (a few seconds)."""
+    from articles.mt.testmodel import build_test_package
+
+    return build_test_package(tmp_path_factory.mktemp("argos") / "test.argosmodel", size="tiny")
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tiny_model_file, tmp_path_factory) -> Path:
+    """A packages directory holding the tiny test model, installed once per session."""
+    from django.test import override_settings
+
+    from articles.mt.packages import install_file
+
+    packages = tmp_path_factory.mktemp("argos-packages")
+    with override_settings(ARGOS_PACKAGES_DIR=packages):
+        install_file(tiny_model_file)
+    return packages
+
+
+@pytest.fixture
+def mt_model(tiny_model_dir, settings):
+    """Make the tiny test model the installed fa→en model for one test."""
+    from articles.mt.packages import find_package
+
+    settings.ARGOS_PACKAGES_DIR = tiny_model_dir
+    return find_package()
+
+
+@pytest.fixture(autouse=True)
+def _no_installed_models(tmp_path, settings):
+    """Tests see an empty packages directory unless they ask for the test model."""
+    settings.ARGOS_PACKAGES_DIR = tmp_path / "no-argos-packages"

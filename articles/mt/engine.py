@@ -1,0 +1,225 @@
+"""Batched CTranslate2 translation of segments, one output per input, in input order.
+
+`argostranslate.translate` re-splits and re-joins text (losing the segment alignment editors
+need) and translates a sentence at a time. This engine takes the package's CTranslate2 model and
+tokenizer and translates a whole article's segments in length-sorted batches, each segment
+decoded on its own, so output i is exactly the translation of input i.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from articles.mt.packages import PackageError, PackageInfo, find_package
+
+# Persian and Arabic-Indic digits reach the model as ASCII digits: English output wants them, and
+# Argos' training data writes numbers mostly that way.
+_DIGITS = str.maketrans(
+    {
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        "\u066b": ".",  # Arabic decimal separator
+        "\u066c": ",",  # Arabic thousands separator
+        "«": '"',
+        "»": '"',
+    }
+)
+_SPACES = re.compile(r"\s+")
+# Where a long sentence may be cut: after a comma, semicolon or colon (Persian or Latin).
+_CLAUSE_END = re.compile(r"(?<=[،؛,;:])\s+")
+
+
+def prepare_source(text: str) -> str:
+    """The text as the model is given it: ASCII digits, plain quotes, single spaces."""
+    return _SPACES.sub(" ", text.translate(_DIGITS)).strip()
+
+
+def decoding_bound(source_tokens: int) -> int:
+    """Random or degenerate models may never emit end-of-sentence: stop them well past any
+    plausible translation length."""
+    return int(1.5 * source_tokens + 10)
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    beam_size: int = 2
+    batch_size: int = 32
+    inter_threads: int = 1
+    intra_threads: int = 1
+    compute_type: str = "int8"
+    max_input_tokens: int = 200
+
+    @classmethod
+    def from_settings(cls) -> EngineConfig:
+        return cls(
+            beam_size=settings.MT_BEAM_SIZE,
+            batch_size=settings.MT_BATCH_SIZE,
+            inter_threads=settings.MT_INTER_THREADS,
+            intra_threads=settings.MT_INTRA_THREADS,
+            compute_type=settings.MT_COMPUTE_TYPE,
+            max_input_tokens=settings.MT_MAX_INPUT_TOKENS,
+        )
+
+
+class _SentencePiece:
+    def __init__(self, model_file: Path) -> None:
+        import sentencepiece
+
+        self._processor = sentencepiece.SentencePieceProcessor(model_file=str(model_file))
+
+    def encode(self, text: str) -> list[str]:
+        return self._processor.encode(text, out_type=str)
+
+    def decode(self, tokens: list[str]) -> str:
+        return self._processor.decode_pieces(tokens)
+
+
+def _load_tokenizer(package_dir: Path):
+    if (package_dir / "sentencepiece.model").is_file():
+        return _SentencePiece(package_dir / "sentencepiece.model")
+    if (package_dir / "bpe.model").is_file():
+        from argostranslate.package import Package
+
+        return Package(package_dir).tokenizer
+    raise PackageError(f"{package_dir.name} has neither sentencepiece.model nor bpe.model")
+
+
+class Engine:
+    """One loaded model: build it once per process (see `get_engine`), then call `translate`."""
+
+    def __init__(self, *, translator, tokenizer, label: str, target_prefix: str, config) -> None:
+        self._translator = translator
+        self._tokenizer = tokenizer
+        self.label = label
+        self._target_prefix = target_prefix
+        self.config: EngineConfig = config
+
+    decoding_bound = staticmethod(decoding_bound)
+
+    @classmethod
+    def load(
+        cls, package_dir: Path, *, label: str | None = None, config: EngineConfig | None = None
+    ) -> Engine:
+        import json
+
+        import ctranslate2
+
+        config = config or EngineConfig()
+        package_dir = Path(package_dir)
+        metadata = json.loads((package_dir / "metadata.json").read_text("utf-8"))
+        translator = ctranslate2.Translator(
+            str(package_dir / "model"),
+            device="cpu",
+            compute_type=config.compute_type,
+            inter_threads=config.inter_threads,
+            intra_threads=config.intra_threads,
+        )
+        return cls(
+            translator=translator,
+            tokenizer=_load_tokenizer(package_dir),
+            label=label or package_dir.name,
+            target_prefix=metadata.get("target_prefix", "") or "",
+            config=config,
+        )
+
+    def _pieces(self, text: str) -> list[list[str]]:
+        """Tokenised input, split at clause boundaries (then words) when over the input limit."""
+        limit = self.config.max_input_tokens
+        tokens = self._tokenizer.encode(text)
+        if len(tokens) <= limit:
+            return [tokens]
+        chunks: list[str] = []
+        for clause in _CLAUSE_END.split(text):
+            if chunks and self._fits(f"{chunks[-1]} {clause}"):
+                chunks[-1] = f"{chunks[-1]} {clause}"
+            elif self._fits(clause):
+                chunks.append(clause)
+            else:
+                chunks.extend(self._split_words(clause))
+        return [self._tokenizer.encode(chunk)[:limit] for chunk in chunks]
+
+    def _fits(self, text: str) -> bool:
+        return len(self._tokenizer.encode(text)) <= self.config.max_input_tokens
+
+    def _split_words(self, text: str) -> list[str]:
+        chunks: list[str] = []
+        for word in text.split(" "):
+            if chunks and self._fits(f"{chunks[-1]} {word}"):
+                chunks[-1] = f"{chunks[-1]} {word}"
+            else:
+                chunks.append(word)
+        return chunks
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """Translate each text on its own; empty texts give empty translations."""
+        prepared = [prepare_source(text) for text in texts]
+        unique = sorted({text for text in prepared if text})
+        # (unique text index, piece tokens) for every piece of every distinct text.
+        pieces = [
+            (index, tokens) for index, text in enumerate(unique) for tokens in self._pieces(text)
+        ]
+        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i][1]))
+        size = max(1, self.config.batch_size)
+        pending = []
+        for start in range(0, len(order), size):
+            batch = order[start : start + size]
+            tokens = [pieces[i][1] for i in batch]
+            prefix = [[self._target_prefix] for _ in batch] if self._target_prefix else None
+            # Asynchronous calls let every model replica (inter_threads) work on its own batch.
+            results = self._translator.translate_batch(
+                tokens,
+                target_prefix=prefix,
+                beam_size=self.config.beam_size,
+                max_batch_size=size,
+                max_input_length=0,
+                max_decoding_length=decoding_bound(max(len(t) for t in tokens)),
+                replace_unknowns=True,
+                asynchronous=True,
+            )
+            pending.append((batch, results))
+        translated: list[str] = [""] * len(pieces)
+        for batch, results in pending:
+            for piece_index, result in zip(batch, results, strict=True):
+                translated[piece_index] = self._detokenize(result.result().hypotheses[0])
+        by_text: dict[str, list[str]] = {}
+        for (index, _), text in zip(pieces, translated, strict=True):
+            by_text.setdefault(unique[index], []).append(text)
+        return [" ".join(by_text[text]).strip() if text else "" for text in prepared]
+
+    def _detokenize(self, tokens: list[str]) -> str:
+        if self._target_prefix and tokens and tokens[0] == self._target_prefix:
+            tokens = tokens[1:]
+        return _SPACES.sub(" ", self._tokenizer.decode(tokens)).strip()
+
+
+_lock = threading.Lock()
+_cache: dict[tuple, Engine] = {}
+load_count = 0
+
+
+def get_engine(package: PackageInfo | None = None) -> Engine:
+    """The process's engine for the fa→en package, loaded on first use and kept after."""
+    global load_count
+    package = package or find_package()
+    if package is None:
+        raise PackageError(
+            f"no {settings.MT_SOURCE_LANGUAGE}→{settings.MT_TARGET_LANGUAGE} translation model "
+            "is installed: run manage.py mt install --file PATH.argosmodel"
+        )
+    config = EngineConfig.from_settings()
+    model_file = package.path / "model" / "model.bin"
+    key = (str(package.path), model_file.stat().st_mtime_ns, config)
+    with _lock:
+        engine = _cache.get(key)
+        if engine is None:
+            _cache.clear()
+            engine = Engine.load(package.path, label=package.label, config=config)
+            load_count += 1
+            _cache[key] = engine
+        return engine
