@@ -26,6 +26,8 @@ from articles.models import (
     SourceVersion,
     Tag,
 )
+from articles.mt.packages import PackageError
+from articles.mt.translate import request_translation
 from articles.text.segment import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -130,6 +132,7 @@ def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
             kind=draft.kind,
             paragraph=draft.paragraph,
             source_text=draft.text,
+            source_key=Segment.key_for(draft.text),
             target_text=translations.get(draft.position, ""),
             status=SegmentStatus.EDITED if draft.position in translations else SegmentStatus.EMPTY,
             version=1,
@@ -368,6 +371,15 @@ class _BatchProgress:
         batch.save(update_fields=fields)
 
 
+def _translate_batch(batch: ImportBatch) -> None:
+    """Queue MT for the batch's articles; without a model, say so on the batch."""
+    try:
+        request_translation(batch.articles.values_list("pk", flat=True))
+    except PackageError as error:
+        batch.warnings = [*batch.warnings, {"record": "translation", "reason": str(error)}]
+        batch.save(update_fields=["warnings"])
+
+
 def run_batch(
     *,
     batch: ImportBatch,
@@ -398,4 +410,6 @@ def run_batch(
         batch.save(update_fields=["status", "message", "finished_at"])
         raise
     progress.save(summary, final=True)
+    if batch.translate:
+        _translate_batch(batch)
     return summary

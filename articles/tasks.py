@@ -8,6 +8,7 @@ from django_tasks import task
 
 from articles.importers.source import ImportSource
 from articles.models import ImportBatch
+from articles.mt.translate import translate_article as apply_translation
 from articles.services import run_batch
 
 
@@ -19,3 +20,9 @@ def run_import_batch(batch_id: int) -> dict:
     source = ImportSource(name=name, opener=lambda: batch.file.open("rb"), size=batch.file.size)
     summary = run_batch(batch=batch, sources=[source])
     return {"summary": summary.line(), "unusable": summary.unusable}
+
+
+@task()
+def translate_article(article_id: int) -> dict:
+    """Machine-translate one article's empty segments (translation memory first)."""
+    return apply_translation(article_id=article_id).as_dict()

@@ -12,6 +12,8 @@ from tqdm import tqdm
 from articles.importers.formats import FORMATS
 from articles.importers.source import ImportSource
 from articles.models import ImportBatch
+from articles.mt.packages import PackageError
+from articles.mt.translate import require_model
 from articles.services import run_batch
 
 
@@ -31,10 +33,28 @@ class Command(BaseCommand):
         )
         parser.add_argument("--source-language", default="fa")
         parser.add_argument(
+            "--translate",
+            action="store_true",
+            help="queue machine translation of the imported articles (run by db_worker)",
+        )
+        parser.add_argument(
             "--quiet-errors", action="store_true", help="do not list failed records"
         )
 
-    def handle(self, *args, paths: list[str], format: str, source_language: str, **options):
+    def handle(
+        self,
+        *args,
+        paths: list[str],
+        format: str,
+        source_language: str,
+        translate: bool,
+        **options,
+    ):
+        if translate:
+            try:
+                require_model()
+            except PackageError as error:
+                raise CommandError(f"--translate: {error}", returncode=2) from None
         sources = []
         for raw in paths:
             path = Path(raw)
@@ -48,6 +68,7 @@ class Command(BaseCommand):
             filename=", ".join(Path(p).name for p in paths)[:255],
             format=format,
             source_language=source_language,
+            translate=translate,
         )
         show_bar = sys.stderr.isatty() and options.get("verbosity", 1) > 0
         bar = tqdm(
@@ -69,6 +90,9 @@ class Command(BaseCommand):
         for unusable in summary.unusable:
             self.stderr.write(f"unusable: {unusable['record']}: {unusable['reason']}")
         self.stdout.write(summary.line())
+        if translate:
+            queued = batch.articles.count()
+            self.stdout.write(f"queued {queued} article(s) for translation; db_worker runs it")
         if summary.unusable:
             sys.exit(2)
         if summary.failed:
