@@ -10,7 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ImportBatch, ImportStatus, Revision, Segment, Tag
+from articles.mt.packages import PackageError
+from articles.mt.status import batch_translation
+from articles.mt.translate import require_model
 from articles.tasks import run_import_batch
+from articles.workers import alive_workers
 
 WORKER_HINT_AFTER_SECONDS = 10
 
@@ -84,8 +88,9 @@ class TagAdmin(admin.ModelAdmin):
 class ImportUploadForm(forms.ModelForm):
     class Meta:
         model = ImportBatch
-        fields = ("file", "format", "source_language")
+        fields = ("file", "format", "source_language", "translate")
         help_texts = {
+            "translate": "Machine-translate the imported articles (a task worker runs it).",
             "file": "txt, html, json, jsonl, csv, or a zip of them. UTF-8, UTF-16 or Windows-1256.",
             "format": "auto: by the file name's extension.",
         }
@@ -102,6 +107,15 @@ class ImportUploadForm(forms.ModelForm):
                 f"The file is larger than {limit} MB; import it with the command line."
             )
         return upload
+
+    def clean_translate(self) -> bool:
+        translate = self.cleaned_data.get("translate", False)
+        if translate:
+            try:
+                require_model()
+            except PackageError as error:
+                raise ValidationError(str(error)) from None
+        return translate
 
 
 @admin.register(ImportBatch)
@@ -124,6 +138,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "filename",
         "format",
         "source_language",
+        "translate",
         "status",
         "created_by",
         "created_at",
@@ -164,11 +179,17 @@ class ImportBatchAdmin(admin.ModelAdmin):
         extra = dict(extra_context or {})
         if batch is not None:
             waiting = (timezone.now() - batch.created_at).total_seconds()
+            translation = batch_translation(batch) if batch.translate else None
+            busy = batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) or bool(
+                translation and translation["waiting"]
+            )
             extra.update(
                 batch=batch,
-                refresh=batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
-                worker_missing=batch.status == ImportStatus.QUEUED
-                and waiting > WORKER_HINT_AFTER_SECONDS,
+                translation=translation,
+                refresh=busy,
+                worker_missing=busy
+                and waiting > WORKER_HINT_AFTER_SECONDS
+                and not alive_workers().exists(),
             )
         return super().change_view(request, object_id, form_url, extra)
 

@@ -13,6 +13,8 @@ from articles.models import (
     SegmentKind,
     SegmentStatus,
 )
+from articles.mt.packages import PackageError
+from articles.mt.translate import require_model
 
 
 class LabelChoiceField(serializers.ChoiceField):
@@ -70,6 +72,9 @@ class ArticleSerializer(serializers.ModelSerializer):
     segment_count = serializers.IntegerField(read_only=True)
     edited_count = serializers.IntegerField(read_only=True)
     approved_count = serializers.IntegerField(read_only=True)
+    translated_count = serializers.IntegerField(
+        read_only=True, help_text="Segments with a target text (machine, memory or human)."
+    )
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
 
     class Meta:
@@ -89,6 +94,8 @@ class ArticleSerializer(serializers.ModelSerializer):
             "segment_count",
             "edited_count",
             "approved_count",
+            "translated_count",
+            "mt_error",
             "created_at",
             "updated_at",
         )
@@ -124,6 +131,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "filename",
             "format",
             "source_language",
+            "translate",
             "file",
             "created",
             "updated",
@@ -159,3 +167,37 @@ class ImportBatchSerializer(serializers.ModelSerializer):
                 f"The file is larger than {settings.MAX_IMPORT_UPLOAD_BYTES} bytes."
             )
         return upload
+
+    def validate_translate(self, translate: bool) -> bool:
+        if translate:
+            try:
+                require_model()
+            except PackageError as error:
+                raise serializers.ValidationError(str(error)) from None
+        return translate
+
+
+class TranslationProgressSerializer(serializers.Serializer):
+    """Where an article's machine translation stands, and whether anything will run it."""
+
+    article = serializers.IntegerField()
+    status = serializers.CharField(help_text="The article's status.")
+    translated = serializers.IntegerField(help_text="Segments with a target text.")
+    total = serializers.IntegerField()
+    model = serializers.CharField(
+        allow_null=True, help_text="The installed fa→en package that will translate, if any."
+    )
+    test_model = serializers.BooleanField(
+        help_text="True when that package is a random-weight test model: its output is gibberish."
+    )
+    workers_alive = serializers.IntegerField(help_text="Task workers seen in the last seconds.")
+    error = serializers.CharField(help_text="Why the last translation failed, if it did.")
+    warning = serializers.CharField(help_text="What stands in the way, if anything.")
+
+
+class MTStatusSerializer(serializers.Serializer):
+    model = serializers.CharField(allow_null=True)
+    test_model = serializers.BooleanField()
+    workers_alive = serializers.IntegerField()
+    tasks_waiting = serializers.IntegerField(help_text="Tasks queued and not yet started.")
+    tasks_running = serializers.IntegerField()

@@ -96,7 +96,7 @@ def test_a_batch_nobody_picks_up_says_to_start_a_worker(staff_user):
 
     text = client.get(f"/admin/articles/importbatch/{batch.pk}/change/").content.decode()
 
-    assert "No task worker has picked this import up yet" in text
+    assert "No task worker is running" in text
     assert "manage.py db_worker" in text
     assert '<meta http-equiv="refresh"' in text
 
@@ -124,3 +124,60 @@ def test_staff_with_only_the_import_permission_can_follow_their_import(
 
     assert page.status_code == 200
     assert "created 1, updated 0, skipped 0, failed 0" in " ".join(page.content.decode().split())
+
+
+def test_a_live_worker_silences_the_start_a_worker_hint(staff_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.workers import beat
+
+    batch = ImportBatch.objects.create(filename="late.jsonl", created_by=staff_user)
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    beat("worker-1")
+    client = Client()
+    client.force_login(staff_user)
+
+    text = client.get(f"/admin/articles/importbatch/{batch.pk}/change/").content.decode()
+
+    assert "No task worker is running" not in text
+
+
+def _admin_import(client, seed_path, **fields):
+    return client.post(
+        "/admin/articles/importbatch/add/",
+        {
+            "file": SimpleUploadedFile("seed.txt", seed_path.read_bytes()),
+            "format": "auto",
+            "source_language": "fa",
+            **fields,
+        },
+    )
+
+
+def test_admin_import_can_translate_and_shows_its_progress(
+    mt_model, staff_user, seed_path, django_capture_on_commit_callbacks
+):
+    client = Client()
+    client.force_login(staff_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _admin_import(client, seed_path, translate="on")
+    page = " ".join(client.get(response["Location"]).content.decode().split())
+
+    assert "machine translation: 1 of 1 articles done" in page
+    from articles.models import Article, ArticleStatus
+
+    assert Article.objects.get().status == ArticleStatus.TRANSLATED
+
+
+def test_admin_import_asking_for_translation_without_a_model_is_refused(staff_user, seed_path):
+    client = Client()
+    client.force_login(staff_user)
+
+    response = _admin_import(client, seed_path, translate="on")
+
+    assert response.status_code == 200
+    assert "no fa→en translation model is installed" in response.content.decode()
+    assert not ImportBatch.objects.exists()
