@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from articles.filters import ArticleFilter
 from articles.models import Article
+from articles.mt.packages import is_test_model_label
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
@@ -16,5 +17,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.prefetch_related("tags"), pk=pk)
-    segments = article.segments.order_by("position")
-    return render(request, "articles/detail.html", {"article": article, "segments": segments})
+    segments = list(article.segments.order_by("position"))
+    models = sorted({segment.mt_model for segment in segments if segment.mt_model})
+    context = {
+        "article": article,
+        "segments": segments,
+        "mt_models": models,
+        "test_models": [label for label in models if is_test_model_label(label)],
+    }
+    return render(request, "articles/detail.html", context)

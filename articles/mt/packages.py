@@ -191,3 +191,11 @@ def install_from_index(from_code: str | None = None, to_code: str | None = None)
         return install_file(downloaded)
     finally:
         Path(downloaded).unlink(missing_ok=True)
+
+
+def is_test_model_label(label: str) -> bool:
+    """Whether an `mt_model` label names a random-weight test model, installed or not."""
+    if not label:
+        return False
+    installed = {info.label: info.is_test_model for info in installed_packages()}
+    return installed.get(label, "-test-" in label.split("@")[0])

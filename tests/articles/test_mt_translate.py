@@ -174,3 +174,18 @@ def test_a_model_that_fails_is_reported_on_the_article(mt_model, monkeypatch):
 
     article = Article.objects.get(pk=segment.article_id)
     assert article.mt_error == "machine translation failed: model file is corrupt"
+
+
+def test_the_article_page_says_test_model_output_is_not_a_translation(mt_model, seed_path):
+    from django.test import Client
+
+    call_command("import_articles", str(seed_path), stdout=None)
+    article = Article.objects.get()
+    translate_article(article_id=article.pk)
+    client = Client()
+    client.force_login(UserFactory(groups=["viewer"]))
+
+    page = client.get(f"/articles/{article.pk}/").content.decode()
+
+    assert "translate-fa_en-test-tiny@1.0" in page
+    assert "<strong>test model</strong>: it is gibberish, not a translation" in page
