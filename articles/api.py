@@ -1,32 +1,46 @@
-"""REST endpoints for articles, segments and imports (read-only articles for now)."""
+"""REST endpoints for articles, segments (versioned writes), imports and machine translation."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from articles.editing import (
+    EditRefused,
+    InvalidEdit,
+    Role,
+    StaleVersion,
+    approve_segments,
+    save_segment,
+)
 from articles.filters import ArticleFilter, SegmentFilter
 from articles.models import Article, ImportBatch, Segment, SegmentKind
 from articles.mt.packages import PackageError
 from articles.mt.status import mt_status, translation_state
 from articles.mt.translate import request_translation
 from articles.serializers import (
+    ApproveResultSerializer,
+    ApproveSerializer,
     ArticleDetailSerializer,
     ArticleSerializer,
+    ConflictSerializer,
     ImportBatchSerializer,
     MTStatusSerializer,
     RevisionSerializer,
     SegmentSerializer,
+    SegmentWriteSerializer,
     TranslationProgressSerializer,
 )
 from articles.tasks import run_import_batch
+from articles.views import render_row
 
 
 def _title_translation():
@@ -94,15 +108,116 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(TranslationProgressSerializer(state).data, status=status.HTTP_202_ACCEPTED)
 
 
-class SegmentViewSet(viewsets.ReadOnlyModelViewSet):
+def parse_etag(value: str) -> int | None:
+    """The version in an If-Match header: `"3"`, `W/"3"` or a bare 3."""
+    value = value.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    return int(value) if value.isdigit() else None
+
+
+class CanEditSegments(permissions.BasePermission):
+    message = "Viewers cannot change segments: ask for the editor role."
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or Role.of(request.user).can_edit
+
+
+class SegmentViewSet(
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     queryset = Segment.objects.select_related("updated_by")
     serializer_class = SegmentSerializer
     filterset_class = SegmentFilter
+    permission_classes = (permissions.IsAuthenticated, CanEditSegments)
 
     def retrieve(self, request, *args, **kwargs):
         segment = self.get_object()
         response = Response(self.get_serializer(segment).data)
         response["ETag"] = segment.etag
+        return response
+
+    @extend_schema(
+        request=SegmentWriteSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description='The ETag of the version you edited, e.g. "3".',
+            )
+        ],
+        responses={
+            200: SegmentSerializer,
+            400: OpenApiResponse(description="Malformed body or If-Match header."),
+            403: OpenApiResponse(description="Viewers may not write; only reviewers approve."),
+            404: OpenApiResponse(description="No such segment."),
+            412: ConflictSerializer,
+            428: OpenApiResponse(description="If-Match is missing."),
+        },
+    )
+    def partial_update(self, request, pk=None):
+        """Save a correction or a status, if the segment is still at the If-Match version.
+
+        For htmx requests the answer is the segment's row on the review page, as HTML.
+        """
+        header = request.headers.get("If-Match")
+        if not header:
+            return Response(
+                {"detail": 'If-Match is required: send the ETag you read, e.g. If-Match: "3".'},
+                status=status.HTTP_428_PRECONDITION_REQUIRED,
+            )
+        version = parse_etag(header)
+        if version is None:
+            return Response(
+                {"detail": f'If-Match must be a segment ETag such as "3", not {header!r}.'},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        write = SegmentWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        try:
+            segment = save_segment(
+                segment_id=int(pk),
+                expected_version=version,
+                user=request.user,
+                **write.validated_data,
+            )
+        except Segment.DoesNotExist:
+            raise NotFound("No such segment.") from None
+        except EditRefused as error:
+            raise PermissionDenied(str(error)) from None
+        except InvalidEdit as error:
+            raise ValidationError({"detail": str(error)}) from None
+        except StaleVersion as conflict:
+            return self._conflict(request, conflict.current, write.validated_data)
+        if request.htmx:
+            response = render_row(request, segment)
+        else:
+            response = Response(self.get_serializer(segment).data)
+        response["ETag"] = segment.etag
+        return response
+
+    def _conflict(self, request, current: Segment, attempted: dict):
+        if request.htmx:
+            response = render_row(request, current, conflict=attempted)
+            response.status_code = status.HTTP_412_PRECONDITION_FAILED
+        else:
+            response = Response(
+                {
+                    "detail": (
+                        f"The segment changed since you read it: it is now at version "
+                        f"{current.version}. Your change was not saved; merge it with the "
+                        "current text and send it again with the new ETag."
+                    ),
+                    "current": self.get_serializer(current).data,
+                },
+                status=status.HTTP_412_PRECONDITION_FAILED,
+            )
+        response["ETag"] = current.etag
         return response
 
     @extend_schema(responses=RevisionSerializer(many=True))
@@ -111,6 +226,27 @@ class SegmentViewSet(viewsets.ReadOnlyModelViewSet):
         segment = self.get_object()
         revisions = segment.revisions.select_related("author").order_by("version", "id")
         return Response(RevisionSerializer(revisions, many=True).data)
+
+    @extend_schema(
+        request=ApproveSerializer,
+        responses={
+            200: ApproveResultSerializer,
+            403: OpenApiResponse(description="Only reviewers approve."),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def approve(self, request):
+        """Approve many segments, each at the version the reviewer saw."""
+        body = ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        versions = {item["id"]: item["version"] for item in body.validated_data["segments"]}
+        try:
+            approved, stale = approve_segments(versions=versions, user=request.user)
+        except EditRefused as error:
+            raise PermissionDenied(str(error)) from None
+        return Response(
+            {"approved": approved, "conflicts": self.get_serializer(stale, many=True).data}
+        )
 
 
 class CanImport(permissions.BasePermission):

@@ -165,6 +165,11 @@ class Segment(models.Model):
         choices=SegmentStatus.choices, default=SegmentStatus.EMPTY
     )
     version = models.PositiveIntegerField(default=1)
+    # Post-editing effort, kept for statistics: words changed from MT, seconds in the editor.
+    edit_distance = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Word-level edit distance from the MT text to the target."
+    )
+    edit_seconds = models.FloatField(default=0, help_text="Time editors spent editing, in total.")
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -51,10 +51,48 @@ class SegmentSerializer(serializers.ModelSerializer):
             "target_text",
             "status",
             "version",
+            "edit_distance",
+            "edit_seconds",
             "updated_at",
             "updated_by",
         )
         read_only_fields = fields
+
+
+class SegmentWriteSerializer(serializers.Serializer):
+    """A PATCH body: any of the corrected text and the status, plus the time spent editing."""
+
+    target_text = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=20_000
+    )
+    status = LabelChoiceField(SegmentStatus, required=False)
+    edit_seconds = serializers.FloatField(
+        required=False, min_value=0, write_only=True, help_text="Seconds spent editing."
+    )
+
+    def validate(self, data: dict) -> dict:
+        if "target_text" not in data and "status" not in data:
+            raise serializers.ValidationError("Send target_text, status or both.")
+        return data
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    current = SegmentSerializer()
+
+
+class ApproveItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField(min_value=1)
+
+
+class ApproveSerializer(serializers.Serializer):
+    segments = ApproveItemSerializer(many=True, allow_empty=False, max_length=5000)
+
+
+class ApproveResultSerializer(serializers.Serializer):
+    approved = serializers.ListField(child=serializers.IntegerField())
+    conflicts = SegmentSerializer(many=True, help_text="Segments that changed meanwhile.")
 
 
 class RevisionSerializer(serializers.ModelSerializer):

@@ -104,9 +104,9 @@ def test_segment_detail_carries_an_etag_and_revisions(api, seeded):
     assert api.get(f"/api/v1/segments/{first['id']}/revisions/").json() == []
 
 
-def test_segments_are_read_only(api, seeded):
+def test_segments_cannot_be_replaced_whole(api, seeded):
     segment = seeded.segments.first()
-    response = api.patch(f"/api/v1/segments/{segment.pk}/", {"target_text": "x"}, format="json")
+    response = api.put(f"/api/v1/segments/{segment.pk}/", {"target_text": "x"}, format="json")
     assert response.status_code == 405
 
 

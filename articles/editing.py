@@ -1,0 +1,189 @@
+"""Editors' and reviewers' writes to segments: versioned, never lost, always a revision.
+
+Every write names the version the writer started from and is one conditional UPDATE … WHERE
+version = n: of two editors who loaded version 3, exactly one saves version 4 and the other is
+told, with the current text, instead of silently overwriting it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    ArticleStatus,
+    Revision,
+    RevisionOrigin,
+    Segment,
+    SegmentStatus,
+)
+
+MAX_TARGET_LENGTH = 20_000
+
+
+class EditRefused(Exception):
+    """The user may not make this change; the message says why."""
+
+
+class InvalidEdit(ValueError):
+    """The change itself is malformed (empty approval, text too long, ...)."""
+
+
+class StaleVersion(Exception):
+    """The segment changed since the writer read it."""
+
+    def __init__(self, current: Segment) -> None:
+        super().__init__(f"segment {current.pk} is at version {current.version}")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a user may do to segments: edit text, set edited, approve."""
+
+    can_edit: bool
+    can_approve: bool
+
+    @classmethod
+    def of(cls, user) -> Role:
+        if not user or not user.is_authenticated:
+            return cls(can_edit=False, can_approve=False)
+        if user.is_superuser or user.is_staff:  # staff are the desk's admins
+            return cls(can_edit=True, can_approve=True)
+        perms = user.get_all_permissions()
+        return cls(
+            can_edit="articles.change_segment" in perms,
+            can_approve="articles.change_article" in perms,
+        )
+
+
+def word_edit_distance(before: str, after: str) -> int:
+    """Levenshtein distance over words: the post-editing effort, as in TER without shifts."""
+    a, b = before.split(), after.split()
+    previous = list(range(len(b) + 1))
+    for i, word in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != other))
+            )
+        previous = current
+    return previous[-1]
+
+
+def _check(role: Role, *, target_text: str | None, status: int | None) -> None:
+    if not role.can_edit:
+        raise EditRefused("Viewers cannot change segments: ask for the editor role.")
+    if status == SegmentStatus.APPROVED and not role.can_approve:
+        raise EditRefused("Only reviewers can approve segments.")
+    if target_text is not None and len(target_text) > MAX_TARGET_LENGTH:
+        raise InvalidEdit(f"The translation is longer than {MAX_TARGET_LENGTH} characters.")
+
+
+def save_segment(
+    *,
+    segment_id: int,
+    expected_version: int,
+    user,
+    target_text: str | None = None,
+    status: int | None = None,
+    edit_seconds: float | None = None,
+) -> Segment:
+    """Write a segment if it is still at `expected_version`; raise StaleVersion if not.
+
+    A text change by itself marks the segment edited (un-approving it); the article's status
+    follows its segments: in review once a human has worked on it, approved when all are.
+    """
+    role = Role.of(user)
+    _check(role, target_text=target_text, status=status)
+    segment = Segment.objects.filter(pk=segment_id).first()
+    if segment is None:
+        raise Segment.DoesNotExist(segment_id)
+    text_changes = target_text is not None and target_text != segment.target_text
+    if status is None:
+        status = SegmentStatus.EDITED if text_changes else segment.status
+    new_text = target_text if target_text is not None else segment.target_text
+    if status == SegmentStatus.APPROVED and not new_text.strip():
+        raise InvalidEdit("An empty translation cannot be approved.")
+    if status == SegmentStatus.EMPTY and new_text.strip():
+        status = SegmentStatus.EDITED
+    now = timezone.now()
+    changes = {
+        "target_text": new_text,
+        "status": status,
+        "version": F("version") + 1,
+        "updated_by": user,
+        "updated_at": now,
+    }
+    if text_changes:
+        changes["edit_distance"] = word_edit_distance(segment.mt_text, new_text)
+    if edit_seconds:
+        changes["edit_seconds"] = F("edit_seconds") + max(0.0, min(float(edit_seconds), 3600.0))
+    with transaction.atomic():
+        written = Segment.objects.filter(pk=segment_id, version=expected_version).update(**changes)
+        if not written:
+            raise StaleVersion(Segment.objects.select_related("updated_by").get(pk=segment_id))
+        if text_changes:
+            Revision.objects.create(
+                segment_id=segment_id,
+                text=new_text,
+                origin=RevisionOrigin.HUMAN,
+                author=user,
+                version=expected_version + 1,
+            )
+        if status != segment.status:
+            update_article_status(segment.article_id)
+    return Segment.objects.select_related("updated_by").get(pk=segment_id)
+
+
+def approve_segments(*, versions: dict[int, int], user) -> tuple[list[int], list[Segment]]:
+    """Approve many segments at the versions the reviewer saw; return approved ids and the
+    segments that changed meanwhile (left as they are)."""
+    role = Role.of(user)
+    _check(role, target_text=None, status=SegmentStatus.APPROVED)
+    approved: list[int] = []
+    stale: list[int] = []
+    now = timezone.now()
+    articles: set[int] = set()
+    with transaction.atomic():
+        for segment_id, version in versions.items():
+            written = (
+                Segment.objects.filter(pk=segment_id, version=version)
+                .exclude(target_text="")
+                .update(
+                    status=SegmentStatus.APPROVED,
+                    version=F("version") + 1,
+                    updated_by=user,
+                    updated_at=now,
+                )
+            )
+            (approved if written else stale).append(segment_id)
+        articles.update(
+            Segment.objects.filter(pk__in=approved).values_list("article_id", flat=True)
+        )
+        for article_id in articles:
+            update_article_status(article_id)
+    current = list(Segment.objects.filter(pk__in=stale).select_related("updated_by"))
+    return approved, current
+
+
+def update_article_status(article_id: int) -> None:
+    """Approved when every segment is; in review once any human work exists; else unchanged."""
+    counts = Segment.objects.filter(article_id=article_id).aggregate(
+        total=Count("id"),
+        approved=Count("id", filter=Q(status=SegmentStatus.APPROVED)),
+        human=Count("id", filter=Q(status__in=[SegmentStatus.EDITED, SegmentStatus.APPROVED])),
+    )
+    if counts["total"] and counts["approved"] == counts["total"]:
+        new = ArticleStatus.APPROVED
+    elif counts["human"]:
+        new = ArticleStatus.IN_REVIEW
+    else:
+        return
+    Article.objects.filter(pk=article_id).exclude(status=new).update(
+        status=new, updated_at=timezone.now()
+    )

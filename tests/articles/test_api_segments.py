@@ -1,0 +1,228 @@
+"""PATCH /api/v1/segments/{id}/ exactly as CONTRACT.md: If-Match, 412, 428, roles, revisions."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from articles.models import ArticleStatus, RevisionOrigin, SegmentStatus
+from tests.factories import ArticleFactory, SegmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(*groups, **flags) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(UserFactory(groups=list(groups), **flags))
+    return client
+
+
+@pytest.fixture
+def segment():
+    return SegmentFactory(
+        target_text="Rouhani says no coalition",
+        mt_text="Rouhani says no coalition",
+        status=SegmentStatus.MACHINE,
+        version=2,
+    )
+
+
+def _patch(client, segment, body, etag=None, **headers):
+    if etag is not None:
+        headers["HTTP_IF_MATCH"] = etag
+    return client.patch(f"/api/v1/segments/{segment.pk}/", body, format="json", **headers)
+
+
+def test_a_save_answers_200_with_the_new_version_and_etag(segment):
+    response = _patch(_client("editor"), segment, {"target_text": "Rouhani: no coalition"}, '"2"')
+
+    assert response.status_code == 200
+    assert response["ETag"] == '"3"'
+    body = response.json()
+    assert body["version"] == 3 and body["target_text"] == "Rouhani: no coalition"
+    assert body["status"] == "edited"
+    assert body["edit_distance"] == 2  # "Rouhani" → "Rouhani:", "says" dropped
+    revision = segment.revisions.get()
+    assert (revision.origin, revision.version, revision.text) == (
+        RevisionOrigin.HUMAN,
+        3,
+        "Rouhani: no coalition",
+    )
+
+
+def test_a_stale_version_is_412_with_the_current_segment_and_nothing_changes(segment):
+    editor = _client("editor")
+    assert _patch(editor, segment, {"target_text": "first"}, '"2"').status_code == 200
+
+    response = _patch(editor, segment, {"target_text": "second"}, '"2"')
+
+    assert response.status_code == 412
+    assert response["ETag"] == '"3"'
+    body = response.json()
+    assert body["current"]["target_text"] == "first" and body["current"]["version"] == 3
+    assert "changed since you read it" in body["detail"]
+    segment.refresh_from_db()
+    assert segment.target_text == "first"
+    assert segment.revisions.count() == 1
+
+
+def test_without_if_match_the_answer_is_428(segment):
+    response = _patch(_client("editor"), segment, {"target_text": "x"})
+
+    assert response.status_code == 428
+    assert "If-Match" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("etag", ['W/"2"', "2"])
+def test_weak_and_bare_etags_are_understood(segment, etag):
+    assert _patch(_client("editor"), segment, {"target_text": "x"}, etag).status_code == 200
+
+
+def test_a_malformed_if_match_is_400(segment):
+    assert _patch(_client("editor"), segment, {"target_text": "x"}, "*").status_code == 400
+
+
+def test_viewers_get_403_and_anonymous_401_or_403(segment):
+    assert _patch(_client("viewer"), segment, {"target_text": "x"}, '"2"').status_code == 403
+    assert _patch(APIClient(), segment, {"target_text": "x"}, '"2"').status_code in (401, 403)
+    segment.refresh_from_db()
+    assert segment.version == 2
+
+
+def test_editors_cannot_approve_but_reviewers_can(segment):
+    refused = _patch(_client("editor"), segment, {"status": "approved"}, '"2"')
+    approved = _patch(_client("reviewer"), segment, {"status": "approved"}, '"2"')
+
+    assert refused.status_code == 403 and "reviewers" in refused.json()["detail"]
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    segment.article.refresh_from_db()
+    assert segment.article.status == ArticleStatus.APPROVED
+
+
+def test_an_empty_body_or_an_unknown_status_is_400(segment):
+    editor = _client("editor")
+    assert _patch(editor, segment, {}, '"2"').status_code == 400
+    assert _patch(editor, segment, {"status": "done"}, '"2"').status_code == 400
+
+
+def test_an_empty_translation_cannot_be_approved():
+    empty = SegmentFactory(target_text="", status=SegmentStatus.EMPTY)
+    response = _patch(_client("reviewer"), empty, {"status": "approved"}, '"1"')
+    assert response.status_code == 400
+
+
+def test_unknown_segment_is_404():
+    response = _client("editor").patch(
+        "/api/v1/segments/999/", {"target_text": "x"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 404
+
+
+def test_the_article_is_in_review_after_an_edit_and_approved_when_all_segments_are():
+    article = ArticleFactory(status=ArticleStatus.TRANSLATED)
+    one, two = (
+        SegmentFactory(article=article, target_text=t, mt_text=t, status=SegmentStatus.MACHINE)
+        for t in ("One.", "Two.")
+    )
+    reviewer = _client("reviewer")
+
+    _patch(reviewer, one, {"target_text": "One!"}, '"1"')
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.IN_REVIEW
+
+    response = reviewer.post(
+        "/api/v1/segments/approve/",
+        {"segments": [{"id": one.pk, "version": 2}, {"id": two.pk, "version": 1}]},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert sorted(response.json()["approved"]) == sorted([one.pk, two.pk])
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.APPROVED
+
+
+def test_bulk_approve_skips_segments_that_changed_and_returns_them(segment):
+    response = _client("reviewer").post(
+        "/api/v1/segments/approve/", {"segments": [{"id": segment.pk, "version": 1}]}, format="json"
+    )
+
+    assert response.json()["approved"] == []
+    assert response.json()["conflicts"][0]["version"] == 2
+
+
+def test_editors_cannot_bulk_approve(segment):
+    response = _client("editor").post(
+        "/api/v1/segments/approve/", {"segments": [{"id": segment.pk, "version": 2}]}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_restoring_an_old_text_is_a_new_revision(segment):
+    editor = _client("editor")
+    _patch(editor, segment, {"target_text": "changed"}, '"2"')
+
+    response = _patch(editor, segment, {"target_text": "Rouhani says no coalition"}, '"3"')
+
+    assert response.status_code == 200
+    history = editor.get(f"/api/v1/segments/{segment.pk}/revisions/").json()
+    assert [(r["version"], r["text"], r["origin"]) for r in history] == [
+        (3, "changed", "human"),
+        (4, "Rouhani says no coalition", "human"),
+    ]
+
+
+def test_time_spent_editing_adds_up(segment):
+    editor = _client("editor")
+    _patch(editor, segment, {"target_text": "a", "edit_seconds": 12.5}, '"2"')
+    _patch(editor, segment, {"target_text": "b", "edit_seconds": 4}, '"3"')
+
+    segment.refresh_from_db()
+    assert segment.edit_seconds == 16.5
+
+
+def test_session_writes_need_the_csrf_token(segment):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(groups=["editor"]))
+
+    response = client.patch(
+        f"/api/v1/segments/{segment.pk}/",
+        '{"target_text": "x"}',
+        content_type="application/json",
+        HTTP_IF_MATCH='"2"',
+    )
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_htmx_saves_answer_with_the_row_and_conflicts_with_the_conflict_row(segment):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(UserFactory(groups=["editor"]))
+    url = f"/api/v1/segments/{segment.pk}/"
+
+    saved = client.patch(
+        url,
+        "target_text=Mine",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_IF_MATCH='"2"',
+        HTTP_HX_REQUEST="true",
+    )
+    stale = client.patch(
+        url,
+        "target_text=Also+mine",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_IF_MATCH='"2"',
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert saved.status_code == 200 and saved["ETag"] == '"3"'
+    row = saved.content.decode()
+    assert f'data-segment-id="{segment.pk}"' in row and 'data-version="3"' in row
+    assert stale.status_code == 412
+    conflict = stale.content.decode()
+    assert "has-conflict" in conflict
+    assert ">Also mine</textarea>" in conflict  # what the second editor typed is kept
+    assert "Mine" in conflict
+    assert '"If-Match": "\\"3\\""' in conflict
