@@ -5,4 +5,7 @@ from articles import views
 urlpatterns = [
     path("articles/", views.article_list, name="article-list-page"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail-page"),
+    path("articles/<int:pk>/progress/", views.article_progress, name="article-progress"),
+    path("segments/<int:pk>/row/", views.segment_row, name="segment-row"),
+    path("segments/<int:pk>/history/", views.segment_history, name="segment-history"),
 ]

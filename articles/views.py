@@ -1,28 +1,136 @@
-"""Server-rendered pages for browsing articles; they read through the same querysets as the API."""
+"""Server-rendered pages: the article list and the review page with its htmx partials.
+
+Writes do not happen here: the review page saves through the REST endpoints, which answer htmx
+requests with the row partials rendered by `render_row`.
+"""
+
+from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
 
+from articles.editing import Role
 from articles.filters import ArticleFilter
-from articles.models import Article
+from articles.models import Article, ArticleStatus, Segment, SegmentStatus
 from articles.mt.packages import is_test_model_label
+from articles.mt.status import translation_state
+from articles.text.diff import word_diff
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "published": (F("published_at").desc(nulls_last=True), "-id"),
+    "scraped": (F("scraped_at").desc(nulls_last=True), "-id"),
+    "title": ("title", "id"),
+    "progress": ("-approved_count", "-edited_count", "-id"),
+}
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
     filterset = ArticleFilter(request.GET, queryset=Article.objects.with_counts())
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "articles/list.html", {"filter": filterset, "page": page})
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
+    queryset = filterset.qs.prefetch_related("tags").order_by(*SORTS[sort])
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "sort": sort,
+        "sorts": list(SORTS),
+        "query": query.urlencode(),
+        "translating": any(a.status == ArticleStatus.TRANSLATING for a in page),
+    }
+    if request.htmx and request.htmx.target == "article-table":
+        # Polled while articles translate: only the table is sent.
+        return render(request, "articles/list.html#article-table", context)
+    return render(request, "articles/list.html", context)
+
+
+class _ModelLabels:
+    """Which MT labels are test models, worked out once per request."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, bool] = {}
+
+    def is_test(self, label: str) -> bool:
+        if label not in self._known:
+            self._known[label] = is_test_model_label(label)
+        return self._known[label]
+
+
+def _decorate(segment: Segment, labels: _ModelLabels) -> Segment:
+    """Attach what the row template shows beside the text: the MT diff and test-model flag."""
+    segment.test_model = labels.is_test(segment.mt_model)
+    changed = segment.mt_text and segment.target_text != segment.mt_text
+    segment.mt_diff = word_diff(segment.mt_text, segment.target_text) if changed else None
+    return segment
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.prefetch_related("tags"), pk=pk)
-    segments = list(article.segments.order_by("position"))
+    """The review page: Persian beside English, one row per segment."""
+    article = get_object_or_404(Article.objects.with_counts().prefetch_related("tags"), pk=pk)
+    labels = _ModelLabels()
+    segments = [
+        _decorate(segment, labels)
+        for segment in article.segments.select_related("updated_by").order_by("position")
+    ]
     models = sorted({segment.mt_model for segment in segments if segment.mt_model})
     context = {
         "article": article,
         "segments": segments,
+        "role": Role.of(request.user),
         "mt_models": models,
-        "test_models": [label for label in models if is_test_model_label(label)],
+        "test_models": [label for label in models if labels.is_test(label)],
+        "translation": translation_state(article)
+        if article.status == ArticleStatus.TRANSLATING
+        else None,
+        "approved": SegmentStatus.APPROVED,
     }
-    return render(request, "articles/detail.html", context)
+    return render(request, "articles/review.html", context)
+
+
+def render_row(request: HttpRequest, segment: Segment, *, conflict: dict | None = None):
+    """One segment's row; with `conflict`, the row shows the other editor's text beside yours."""
+    segment = _decorate(segment, _ModelLabels())
+    context = {
+        "segment": segment,
+        "role": Role.of(request.user),
+        "approved": SegmentStatus.APPROVED,
+        "conflict": conflict,
+    }
+    if conflict and "target_text" in conflict:
+        context["conflict_diff"] = word_diff(segment.target_text, conflict["target_text"])
+    if conflict and conflict.get("status") is not None:
+        context["conflict"] = {**conflict, "status_label": SegmentStatus(conflict["status"]).label}
+    return TemplateResponse(request, "articles/review.html#segment-row", context).render()
+
+
+def segment_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """The current row, e.g. after "keep theirs" in a conflict."""
+    segment = get_object_or_404(Segment.objects.select_related("updated_by"), pk=pk)
+    response = render_row(request, segment)
+    response["ETag"] = segment.etag
+    return response
+
+
+def segment_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """A segment's revisions, newest first, each restorable as a new revision."""
+    segment = get_object_or_404(Segment, pk=pk)
+    revisions = segment.revisions.select_related("author").order_by("-version", "-id")
+    context = {"segment": segment, "revisions": revisions, "role": Role.of(request.user)}
+    return render(request, "articles/review.html#history", context)
+
+
+def article_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled while an article translates; tells htmx to reload the page when it is done."""
+    article = get_object_or_404(Article, pk=pk)
+    if article.status != ArticleStatus.TRANSLATING:
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    context = {"article": article, "translation": translation_state(article)}
+    return render(request, "articles/review.html#progress", context)
