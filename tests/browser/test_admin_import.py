@@ -5,7 +5,10 @@ import pytest
 from articles.models import Article
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def log_in(page, live_server, username):
@@ -35,9 +38,9 @@ def test_admin_import_then_read_the_article(page, live_server, seed_path, screen
     page.click(f"text={article.title}")
     rows = page.locator("[data-segment-id]")
     assert rows.count() == 17
-    source = rows.nth(0).locator("td.source")
+    source = rows.nth(0).locator(".seg-source")
     assert source.get_attribute("dir") == "rtl" and source.get_attribute("lang") == "fa"
-    assert rows.nth(0).locator("td.target").get_attribute("dir") == "ltr"
+    assert rows.nth(0).locator(".seg-target").get_attribute("dir") == "ltr"
     # Right-to-left text starts at the right edge of its cell.
     box = source.bounding_box()
     text_box = source.evaluate(
