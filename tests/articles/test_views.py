@@ -1,0 +1,136 @@
+"""The review and list pages: constant SQL, escaping, roles, partials."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import ArticleStatus, Revision, RevisionOrigin, SegmentKind, SegmentStatus
+from tests.factories import ArticleFactory, SegmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _article(segments: int, revisions: int):
+    article = ArticleFactory(status=ArticleStatus.IN_REVIEW)
+    editor = UserFactory()
+    for position in range(segments):
+        segment = SegmentFactory(
+            article=article,
+            position=position,
+            kind=SegmentKind.TITLE if position == 0 else SegmentKind.BODY,
+            source_text=f"جمله شماره {position}",
+            mt_text=f"Sentence {position}",
+            target_text=f"Sentence number {position}",
+            mt_model="translate-fa_en@1.0",
+            status=SegmentStatus.EDITED,
+            version=revisions + 1,
+            updated_by=editor,
+        )
+        Revision.objects.bulk_create(
+            Revision(segment=segment, text=f"v{n}", origin=RevisionOrigin.HUMAN, version=n + 2)
+            for n in range(revisions)
+        )
+    return article
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_review_page_runs_the_same_queries_for_10_or_120_segments():
+    client = Client()
+    client.force_login(UserFactory(groups=["editor"]))
+    small, large = _article(10, 1), _article(120, 5)
+
+    assert _queries(client, f"/articles/{small.pk}/") == _queries(client, f"/articles/{large.pk}/")
+
+
+def test_the_list_runs_the_same_queries_for_few_or_many_articles():
+    client = Client()
+    client.force_login(UserFactory(groups=["viewer"]))
+    _article(2, 0)
+    few = _queries(client, "/articles/")
+    for _ in range(20):
+        _article(2, 0)
+
+    assert _queries(client, "/articles/") == few
+
+
+def test_markup_in_text_is_shown_as_text():
+    article = ArticleFactory(title="<img src=x onerror=alert(1)>")
+    SegmentFactory(article=article, source_text="<script>alert(1)</script>", target_text="<b>x</b>")
+    client = Client()
+    client.force_login(UserFactory(groups=["editor"]))
+
+    for url in (f"/articles/{article.pk}/", "/articles/"):
+        page = client.get(url).content.decode()
+        assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    review = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "<script>alert(1)" not in review and "<b>x</b>" not in review
+
+
+def test_the_list_filters_by_status_and_tag_and_sorts():
+    from articles.models import Tag
+
+    client = Client()
+    client.force_login(UserFactory(groups=["viewer"]))
+    approved = ArticleFactory(title="الف", status=ArticleStatus.APPROVED)
+    other = ArticleFactory(title="ب", status=ArticleStatus.NEW)
+    approved.tags.add(Tag.objects.create(name="سیاسی"))
+
+    by_status = client.get("/articles/?status=approved").content.decode()
+    by_tag = client.get("/articles/?tag=سیاسی").content.decode()
+    by_title = client.get("/articles/?sort=title").content.decode()
+
+    assert f'data-article-id="{approved.pk}"' in by_status
+    assert f'data-article-id="{other.pk}"' not in by_status
+    assert f'data-article-id="{approved.pk}"' in by_tag
+    assert f'data-article-id="{other.pk}"' not in by_tag
+    assert by_title.index("الف") < by_title.index("ب</a>")
+
+
+def test_a_translating_article_polls_for_progress_and_reloads_when_done(mt_model):
+    article = ArticleFactory(status=ArticleStatus.TRANSLATING)
+    SegmentFactory(article=article)
+    client = Client()
+    client.force_login(UserFactory(groups=["viewer"]))
+
+    page = client.get(f"/articles/{article.pk}/").content.decode()
+    polling = client.get(f"/articles/{article.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 2s"' in page
+    assert "0 of 1 segments" in polling.content.decode()
+
+    article.status = ArticleStatus.TRANSLATED
+    article.save()
+    done = client.get(f"/articles/{article.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+
+
+def test_the_list_polls_only_while_something_translates():
+    client = Client()
+    client.force_login(UserFactory(groups=["viewer"]))
+    ArticleFactory(status=ArticleStatus.TRANSLATED)
+    assert 'hx-trigger="every 3s"' not in client.get("/articles/").content.decode()
+
+    ArticleFactory(status=ArticleStatus.TRANSLATING)
+    assert 'hx-trigger="every 3s"' in client.get("/articles/").content.decode()
+    table = client.get("/articles/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="article-table")
+    assert table.content.decode().lstrip().startswith('<div id="article-table"')
+
+
+def test_history_lists_revisions_newest_first_with_restore_for_editors():
+    segment = SegmentFactory(target_text="now", version=3)
+    Revision.objects.create(segment=segment, text="before", origin=RevisionOrigin.MT, version=2)
+    Revision.objects.create(segment=segment, text="now", origin=RevisionOrigin.HUMAN, version=3)
+    editor, viewer = Client(), Client()
+    editor.force_login(UserFactory(groups=["editor"]))
+    viewer.force_login(UserFactory(groups=["viewer"]))
+
+    page = editor.get(f"/segments/{segment.pk}/history/").content.decode()
+
+    assert page.index("v3") < page.index("v2")
+    assert page.count("Restore this") == 1 and "&quot;before&quot;" in page
+    assert "Restore this" not in viewer.get(f"/segments/{segment.pk}/history/").content.decode()
