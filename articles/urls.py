@@ -7,5 +7,6 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article-detail-page"),
     path("articles/<int:pk>/progress/", views.article_progress, name="article-progress"),
     path("segments/<int:pk>/row/", views.segment_row, name="segment-row"),
+    path("segments/<int:pk>/mt/", views.segment_mt, name="segment-mt"),
     path("segments/<int:pk>/history/", views.segment_history, name="segment-history"),
 ]

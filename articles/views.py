@@ -6,11 +6,15 @@ requests with the row partials rendered by `render_row`.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import asdict
+
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from articles.editing import Role
 from articles.filters import ArticleFilter
@@ -62,12 +66,47 @@ class _ModelLabels:
         return self._known[label]
 
 
-def _decorate(segment: Segment, labels: _ModelLabels) -> Segment:
-    """Attach what the row template shows beside the text: the MT diff and test-model flag."""
-    segment.test_model = labels.is_test(segment.mt_model)
-    changed = segment.mt_text and segment.target_text != segment.mt_text
-    segment.mt_diff = word_diff(segment.mt_text, segment.target_text) if changed else None
-    return segment
+def _url_pattern(name: str) -> str:
+    return reverse(name, args=[987654321]).replace("987654321", "{}")
+
+
+def _row(segment: Segment, labels: _ModelLabels) -> dict:
+    """Everything a row shows, as plain strings in a dict.
+
+    A page renders a row per segment: dict lookups and strings are the template engine's fast
+    path (attribute lookups go through a failed dict lookup first, and numbers get localized).
+    """
+    urls = _row_urls()
+    pk = segment.pk
+    return {
+        "sid": str(pk),
+        "ver": str(segment.version),
+        "number": str(segment.position + 1),
+        "kind": segment.kind,
+        "status": segment.status,
+        "status_label": SegmentStatus(segment.status).label,
+        "source_text": segment.source_text,
+        "target_text": segment.target_text,
+        "mt_text": segment.mt_text,
+        "mt_model": segment.mt_model,
+        "mt_changed": bool(segment.mt_text) and segment.target_text != segment.mt_text,
+        "test_model": labels.is_test(segment.mt_model),
+        "updated_by": str(segment.updated_by) if segment.updated_by_id else "",
+        "api_url": urls["api"].format(pk),
+        "row_url": urls["row"].format(pk),
+        "history_url": urls["history"].format(pk),
+        "mt_url": urls["mt"].format(pk),
+    }
+
+
+@functools.cache
+def _row_urls() -> dict[str, str]:
+    return {
+        "api": _url_pattern("segment-detail"),
+        "row": _url_pattern("segment-row"),
+        "history": _url_pattern("segment-history"),
+        "mt": _url_pattern("segment-mt"),
+    }
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -75,14 +114,14 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.with_counts().prefetch_related("tags"), pk=pk)
     labels = _ModelLabels()
     segments = [
-        _decorate(segment, labels)
+        _row(segment, labels)
         for segment in article.segments.select_related("updated_by").order_by("position")
     ]
-    models = sorted({segment.mt_model for segment in segments if segment.mt_model})
+    models = sorted({segment["mt_model"] for segment in segments if segment["mt_model"]})
     context = {
         "article": article,
         "segments": segments,
-        "role": Role.of(request.user),
+        "role": asdict(Role.of(request.user)),
         "mt_models": models,
         "test_models": [label for label in models if labels.is_test(label)],
         "translation": translation_state(article)
@@ -95,10 +134,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def render_row(request: HttpRequest, segment: Segment, *, conflict: dict | None = None):
     """One segment's row; with `conflict`, the row shows the other editor's text beside yours."""
-    segment = _decorate(segment, _ModelLabels())
     context = {
-        "segment": segment,
-        "role": Role.of(request.user),
+        "segment": _row(segment, _ModelLabels()),
+        "role": asdict(Role.of(request.user)),
         "approved": SegmentStatus.APPROVED,
         "conflict": conflict,
     }
@@ -117,11 +155,22 @@ def segment_row(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def segment_mt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The MT original and a word diff MT → current text, loaded when a row's MT is opened."""
+    segment = get_object_or_404(Segment, pk=pk)
+    changed = segment.mt_text and segment.target_text != segment.mt_text
+    context = {
+        "segment": segment,
+        "mt_diff": word_diff(segment.mt_text, segment.target_text) if changed else None,
+    }
+    return render(request, "articles/review.html#mt-detail", context)
+
+
 def segment_history(request: HttpRequest, pk: int) -> HttpResponse:
     """A segment's revisions, newest first, each restorable as a new revision."""
     segment = get_object_or_404(Segment, pk=pk)
     revisions = segment.revisions.select_related("author").order_by("-version", "-id")
-    context = {"segment": segment, "revisions": revisions, "role": Role.of(request.user)}
+    context = {"segment": segment, "revisions": revisions, "role": asdict(Role.of(request.user))}
     return render(request, "articles/review.html#history", context)
 
 

@@ -11,7 +11,7 @@ import io
 import json
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,19 +63,23 @@ SIZES: dict[str, ModelSize] = {
 }
 
 
-def build_test_package(path: Path, *, size: str = "tiny", seed: int = 0) -> Path:
+def build_test_package(
+    path: Path, *, size: str = "tiny", seed: int = 0, extra_text: Iterable[str] = ()
+) -> Path:
     """Write a random-weight fa→en `.argosmodel` file at `path` and return `path`.
 
     The zip holds one folder, `translate-fa_en-test-<size>/`, with metadata.json, README.md,
     sentencepiece.model and a CTranslate2 model/ (int8). The model never emits end-of-sentence,
-    so callers must bound decoding (`max_decoding_length`).
+    so callers must bound decoding (`max_decoding_length`). `extra_text` lines join the
+    tokenizer's training text: the built-in text is small, so its pieces are short, and a
+    benchmark that wants real-model token counts passes some news text of its own.
     """
     if size not in SIZES:
         raise ValueError(f"unknown test model size {size!r}; choose one of {', '.join(SIZES)}")
     shape = SIZES[size]
     path = Path(path)
     name = FOLDER_NAME.format(size=size)
-    sp_model = train_sentencepiece(vocab_size=shape.vocab)
+    sp_model = train_sentencepiece(vocab_size=shape.vocab, extra_text=extra_text)
     with tempfile.TemporaryDirectory(prefix="testmodel-") as scratch:
         folder = Path(scratch) / name
         (folder / "model").mkdir(parents=True)
@@ -91,8 +95,8 @@ def build_test_package(path: Path, *, size: str = "tiny", seed: int = 0) -> Path
     return path
 
 
-def train_sentencepiece(*, vocab_size: int) -> bytes:
-    """Train a SentencePiece model on the seed article and a little English; return its bytes.
+def train_sentencepiece(*, vocab_size: int, extra_text: Iterable[str] = ()) -> bytes:
+    """Train a SentencePiece model on the seed article, a little English and `extra_text`.
 
     Single-threaded and unshuffled so the same corpus always gives the same pieces.
     """
@@ -100,7 +104,7 @@ def train_sentencepiece(*, vocab_size: int) -> bytes:
 
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=_corpus_lines(),
+        sentence_iterator=_corpus_lines(extra_text),
         model_writer=model,
         model_type="bpe",
         vocab_size=vocab_size,
@@ -113,8 +117,9 @@ def train_sentencepiece(*, vocab_size: int) -> bytes:
     return model.getvalue()
 
 
-def _corpus_lines() -> Iterator[str]:
-    for text in (SEED_ARTICLE.read_text(encoding="utf-8"), ENGLISH_TEXT):
+def _corpus_lines(extra_text: Iterable[str] = ()) -> Iterator[str]:
+    texts = (SEED_ARTICLE.read_text(encoding="utf-8"), ENGLISH_TEXT, *extra_text)
+    for text in texts:
         for line in text.splitlines():
             if line.strip():
                 yield line.strip()

@@ -16,6 +16,38 @@ function editorOf(row) {
   return row.querySelector("form.editor");
 }
 
+// The editor form is built on first use rather than sent with every row: pages stay small.
+function buildEditor(row) {
+  const shown = row.querySelector(".target-text[data-editable]");
+  if (!shown) return null;
+  const form = document.createElement("form");
+  form.className = "editor";
+  form.setAttribute("hx-patch", row.dataset.url);
+  form.setAttribute("hx-headers", JSON.stringify({ "If-Match": `"${row.dataset.version}"` }));
+  form.setAttribute("hx-target", "closest .seg");
+  form.setAttribute("hx-swap", "outerHTML");
+  const area = document.createElement("textarea");
+  area.name = "target_text";
+  area.lang = "en";
+  area.dir = "ltr";
+  area.rows = 3;
+  area.setAttribute("aria-label", `English for segment ${row.querySelector(".seg-pos").firstChild.textContent.trim()}`);
+  area.defaultValue = shown.classList.contains("is-empty") ? "" : shown.textContent;
+  const seconds = document.createElement("input");
+  seconds.type = "hidden";
+  seconds.name = "edit_seconds";
+  seconds.value = "0";
+  const actions = document.createElement("div");
+  actions.className = "editor-actions";
+  actions.innerHTML =
+    '<button type="submit">Save <kbd>Ctrl+Enter</kbd></button> ' +
+    '<button type="button" data-cancel>Cancel <kbd>Esc</kbd></button>';
+  form.append(area, seconds, actions);
+  shown.after(form);
+  htmx.process(form);
+  return form;
+}
+
 function markCurrent(row) {
   for (const other of document.querySelectorAll(".seg.is-current")) {
     other.classList.remove("is-current");
@@ -24,7 +56,7 @@ function markCurrent(row) {
 }
 
 function openEditor(row) {
-  const form = editorOf(row);
+  const form = editorOf(row) || buildEditor(row);
   if (!form) return;
   markCurrent(row);
   form.hidden = false;
