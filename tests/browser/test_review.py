@@ -175,3 +175,21 @@ def test_a_reviewer_approves_every_visible_row(page, live_server, article):
     article.refresh_from_db()
     assert article.get_status_display() == "approved"
     assert page.locator(".seg .badge.status-approved").count() == 17
+
+
+def test_leaving_with_unsaved_text_asks_first(page, live_server, article):
+    UserFactory(username="editor", groups=["editor"])
+    open_review(page, live_server, article, "editor")
+    row(page, 3).locator(".target-text").click()
+    page.keyboard.type(" unsaved")
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+
+    assert dialogs == ["beforeunload"]
