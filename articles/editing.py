@@ -21,6 +21,7 @@ from articles.models import (
     Segment,
     SegmentStatus,
 )
+from articles.signals import target_changed
 
 MAX_TARGET_LENGTH = 20_000
 
@@ -128,6 +129,9 @@ def save_segment(
         if not written:
             raise StaleVersion(Segment.objects.select_related("updated_by").get(pk=segment_id))
         if text_changes:
+            target_changed.send(
+                sender=Segment, segment_id=segment_id, old=segment.target_text, new=new_text
+            )
             Revision.objects.create(
                 segment_id=segment_id,
                 text=new_text,

@@ -10,14 +10,21 @@ class ArticleFilter(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(method="filter_q", label="Search source and target text")
     tag = django_filters.CharFilter(field_name="tags__name", label="Tag name")
+    entity = django_filters.NumberFilter(
+        method="filter_entity", label="Knowledge-base entity id tagged in the article"
+    )
 
     class Meta:
         model = Article
-        fields = ("status", "q", "tag", "source_language")
+        fields = ("status", "q", "tag", "entity", "source_language")
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         number = next(num for num, label in ArticleStatus.choices if label == value)
         return queryset.filter(status=number)
+
+    def filter_entity(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        tagged = Segment.objects.filter(mentions__entity=value).values("article_id")
+        return queryset.filter(pk__in=tagged)
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.search(value.strip()) if value.strip() else queryset

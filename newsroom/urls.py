@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from annotations.api import AcceptView, ArticleEntitiesView, SuggestView, TagAllView
 from articles.api import MTStatusView
 from newsroom.api import router
 from newsroom.views import healthz
@@ -19,6 +20,14 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/mt/", MTStatusView.as_view(), name="mt-status"),
+    path("api/v1/articles/<int:pk>/suggest/", SuggestView.as_view(), name="article-suggest"),
+    path("api/v1/articles/<int:pk>/accept/", AcceptView.as_view(), name="article-accept"),
+    path("api/v1/articles/<int:pk>/tag-all/", TagAllView.as_view(), name="article-tag-all"),
+    path(
+        "api/v1/articles/<int:pk>/entities/",
+        ArticleEntitiesView.as_view(),
+        name="article-entities",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

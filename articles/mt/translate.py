@@ -25,6 +25,7 @@ from articles.models import (
 )
 from articles.mt.engine import get_engine
 from articles.mt.packages import PackageError, PackageInfo, find_package
+from articles.signals import article_translated
 
 TM_LABEL = "translation-memory"
 
@@ -195,6 +196,8 @@ def translate_article(*, article_id: int) -> TranslationResult:
             status=ArticleStatus.TRANSLATED, updated_at=now
         )
         Article.objects.filter(pk=article_id).exclude(mt_error="").update(mt_error="")
+        if revisions:
+            article_translated.send(sender=Article, article_id=article_id)
     return result
 
 

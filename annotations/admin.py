@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from annotations.models import Entity, Mention
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    list_display = ("name_en", "name_fa", "type", "wikidata_id", "updated_at")
+    list_filter = ("type",)
+    search_fields = ("name_en", "name_fa", "search_text", "wikidata_id")
+    exclude = ("search_text",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        from annotations.kb import search_text
+
+        obj.search_text = search_text(
+            {
+                "name_en": obj.name_en,
+                "name_fa": obj.name_fa,
+                "aliases_en": obj.aliases_en or [],
+                "aliases_fa": obj.aliases_fa or [],
+            }
+        )
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Mention)
+class MentionAdmin(admin.ModelAdmin):
+    list_display = ("text", "side", "type", "entity", "origin", "needs_review", "segment")
+    list_filter = ("side", "type", "origin", "needs_review")
+    search_fields = ("text",)
+    raw_id_fields = ("segment", "entity", "author")

@@ -1,0 +1,203 @@
+"""REST endpoints for the knowledge base and mentions, and the article-level tagging actions."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations.models import Entity, Mention, MentionOrigin
+from annotations.serializers import (
+    AcceptSerializer,
+    EntitySerializer,
+    MentionSerializer,
+    MentionUpdateSerializer,
+    SuggestResultSerializer,
+    TagAllSerializer,
+)
+from annotations.services import (
+    MentionError,
+    accept_suggestions,
+    article_entities,
+    create_mention,
+    delete_mention,
+    suggest_for_article,
+    tag_all,
+    update_mention,
+)
+from annotations.tasks import refresh_suggestions
+from articles.editing import Role
+from articles.models import Article
+
+
+class CanTag(permissions.BasePermission):
+    message = "Tagging needs the editor role."
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or Role.of(request.user).can_edit
+
+
+class CanCurate(permissions.BasePermission):
+    """Editors add entities (from the tagging popup); changing or deleting one is for reviewers
+    and staff, since every article's tags point at it."""
+
+    message = "Changing the knowledge base needs the reviewer role or staff status."
+
+    def has_permission(self, request, view) -> bool:
+        role = Role.of(request.user)
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if request.method == "POST":
+            return role.can_edit
+        return role.can_approve
+
+
+class EntityFilter(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label="Search names and aliases on both sides")
+    type = filters.ChoiceFilter(choices=Entity._meta.get_field("type").choices)
+
+    class Meta:
+        model = Entity
+        fields = ("q", "type", "wikidata_id")
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class EntityViewSet(viewsets.ModelViewSet):
+    serializer_class = EntitySerializer
+    filterset_class = EntityFilter
+    permission_classes = (permissions.IsAuthenticated, CanCurate)
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return Entity.objects.annotate(mention_count=Count("mentions"))
+
+    def perform_create(self, serializer):
+        serializer.save()
+        transaction.on_commit(refresh_suggestions.enqueue)
+
+    def perform_update(self, serializer):
+        serializer.save()
+        transaction.on_commit(refresh_suggestions.enqueue)
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            instance.mentions.filter(origin=MentionOrigin.SUGGESTED).delete()
+            instance.delete()
+
+
+class MentionFilter(filters.FilterSet):
+    article = filters.NumberFilter(field_name="segment__article")
+
+    class Meta:
+        model = Mention
+        fields = ("article", "segment", "entity", "side", "origin", "needs_review")
+
+
+class MentionViewSet(viewsets.ModelViewSet):
+    serializer_class = MentionSerializer
+    filterset_class = MentionFilter
+    permission_classes = (permissions.IsAuthenticated, CanTag)
+    queryset = Mention.objects.select_related("entity")
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        origin = data.get("origin", MentionOrigin.MANUAL)
+        if origin == MentionOrigin.SUGGESTED:
+            raise ValidationError({"origin": "Suggestions come from the knowledge base."})
+        try:
+            mention = create_mention(
+                segment=data["segment"],
+                side=data["side"],
+                start=data["start"],
+                end=data["end"],
+                text=data["text"],
+                entity=data.get("entity"),
+                type=data.get("type"),
+                origin=origin,
+                user=request.user,
+            )
+        except MentionError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        return Response(self.get_serializer(mention).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MentionUpdateSerializer, responses=MentionSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        mention = self.get_object()
+        body = MentionUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            mention = update_mention(mention, user=request.user, **body.validated_data)
+        except MentionError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        return Response(self.get_serializer(mention).data)
+
+    def perform_destroy(self, instance):
+        delete_mention(instance)
+
+
+class SuggestView(APIView):
+    permission_classes = (permissions.IsAuthenticated, CanTag)
+
+    @extend_schema(
+        request=None,
+        responses={200: SuggestResultSerializer, 404: OpenApiResponse(description="No article.")},
+    )
+    def post(self, request, pk: int):
+        """Run knowledge-base suggestions on the article now."""
+        article = get_object_or_404(Article, pk=pk)
+        return Response({"suggested": suggest_for_article(article_id=article.pk)})
+
+
+class AcceptView(APIView):
+    permission_classes = (permissions.IsAuthenticated, CanTag)
+
+    @extend_schema(request=AcceptSerializer, responses={200: SuggestResultSerializer})
+    def post(self, request, pk: int):
+        """Accept the article's suggestions: all, or those of one entity."""
+        article = get_object_or_404(Article, pk=pk)
+        body = AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entity = body.validated_data.get("entity")
+        accepted = accept_suggestions(
+            article_id=article.pk, entity_id=entity.pk if entity else None, user=request.user
+        )
+        return Response({"accepted": accepted})
+
+
+class TagAllView(APIView):
+    permission_classes = (permissions.IsAuthenticated, CanTag)
+
+    @extend_schema(request=TagAllSerializer, responses={200: SuggestResultSerializer})
+    def post(self, request, pk: int):
+        """Tag every whole-word occurrence of a text on one side of the article."""
+        article = get_object_or_404(Article, pk=pk)
+        body = TagAllSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        tagged = tag_all(
+            article_id=article.pk,
+            side=data["side"],
+            text=data["text"],
+            entity=data["entity"],
+            user=request.user,
+        )
+        return Response({"tagged": tagged})
+
+
+class ArticleEntitiesView(APIView):
+    @extend_schema(responses={200: OpenApiResponse(description="Entities with counts per side.")})
+    def get(self, request, pk: int):
+        """The article's entities, with mention counts on each side."""
+        get_object_or_404(Article, pk=pk)
+        return Response(article_entities(article_id=pk))

@@ -1,0 +1,11 @@
+"""Events other apps act on, sent inside the transaction of the change they announce.
+
+`target_changed` (segment_id, old, new): a segment's target text was rewritten by a person;
+mentions on the target side must follow the text. `article_translated` (article_id): machine
+translation filled an article's segments; entity suggestions can run.
+"""
+
+from django.dispatch import Signal
+
+target_changed = Signal()
+article_translated = Signal()
