@@ -77,7 +77,7 @@ class EntityViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return Entity.objects.annotate(mention_count=Count("mentions"))
+        return Entity.objects.annotate(mention_count=Count("mentions")).order_by("name_en", "id")
 
     def perform_create(self, serializer):
         serializer.save()
