@@ -76,6 +76,8 @@ class MentionSerializer(serializers.ModelSerializer):
             "needs_review",
         )
         read_only_fields = ("needs_review",)
+        # The service decides about duplicates (tagging a suggestion accepts it).
+        validators = []
 
 
 class MentionUpdateSerializer(serializers.Serializer):

@@ -87,6 +87,11 @@ def create_mention(
         duplicate = Mention.objects.filter(
             segment=segment, side=side, start=start, end=end, entity=entity
         ).first()
+        if duplicate and duplicate.origin == MentionOrigin.SUGGESTED:
+            # Tagging what was suggested is accepting the suggestion.
+            duplicate.origin, duplicate.author = MentionOrigin.ACCEPTED, user
+            duplicate.save(update_fields=["origin", "author", "updated_at"])
+            return duplicate
         if duplicate:
             raise MentionError(f"[{start}:{end}] is already tagged with this entity.")
         return Mention.objects.create(

@@ -5,6 +5,7 @@ from articles import views
 urlpatterns = [
     path("articles/", views.article_list, name="article-list-page"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail-page"),
+    path("articles/<int:pk>/entities/", views.article_entity_sidebar, name="article-entities-page"),
     path("articles/<int:pk>/progress/", views.article_progress, name="article-progress"),
     path("segments/<int:pk>/row/", views.segment_row, name="segment-row"),
     path("segments/<int:pk>/mt/", views.segment_mt, name="segment-mt"),

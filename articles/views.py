@@ -16,6 +16,9 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from annotations.highlight import highlight
+from annotations.models import EntityType, Mention
+from annotations.services import article_entities, terminology_gaps
 from articles.editing import Role
 from articles.filters import ArticleFilter
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
@@ -70,7 +73,24 @@ def _url_pattern(name: str) -> str:
     return reverse(name, args=[987654321]).replace("987654321", "{}")
 
 
-def _row(segment: Segment, labels: _ModelLabels) -> dict:
+class _Tags:
+    """The mentions of a set of segments, fetched in one query, and the rows' warnings."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        mentions = list(
+            Mention.objects.filter(segment__in=[s.pk for s in segments]).select_related("entity")
+        )
+        self._by_side: dict[tuple[int, str], list[Mention]] = {}
+        for mention in mentions:
+            self._by_side.setdefault((mention.segment_id, mention.side), []).append(mention)
+        self.gaps = terminology_gaps(segments=segments, mentions=mentions) if mentions else {}
+
+    def html(self, segment: Segment, side: str) -> str:
+        text = segment.source_text if side == "source" else segment.target_text
+        return highlight(text, self._by_side.get((segment.pk, side), ()))
+
+
+def _row(segment: Segment, labels: _ModelLabels, tags: _Tags) -> dict:
     """Everything a row shows, as plain strings in a dict.
 
     A page renders a row per segment: dict lookups and strings are the template engine's fast
@@ -87,6 +107,9 @@ def _row(segment: Segment, labels: _ModelLabels) -> dict:
         "status_label": SegmentStatus(segment.status).label,
         "source_text": segment.source_text,
         "target_text": segment.target_text,
+        "source_html": tags.html(segment, "source"),
+        "target_html": tags.html(segment, "target"),
+        "gaps": tags.gaps.get(pk, ()),
         "mt_text": segment.mt_text,
         "mt_model": segment.mt_model,
         "mt_changed": bool(segment.mt_text) and segment.target_text != segment.mt_text,
@@ -113,10 +136,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The review page: Persian beside English, one row per segment."""
     article = get_object_or_404(Article.objects.with_counts().prefetch_related("tags"), pk=pk)
     labels = _ModelLabels()
-    segments = [
-        _row(segment, labels)
-        for segment in article.segments.select_related("updated_by").order_by("position")
-    ]
+    rows = list(article.segments.select_related("updated_by").order_by("position"))
+    tags = _Tags(rows)
+    segments = [_row(segment, labels, tags) for segment in rows]
     models = sorted({segment["mt_model"] for segment in segments if segment["mt_model"]})
     context = {
         "article": article,
@@ -128,6 +150,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if article.status == ArticleStatus.TRANSLATING
         else None,
         "approved": SegmentStatus.APPROVED,
+        "entities": article_entities(article_id=article.pk),
+        "entity_types": EntityType.choices,
     }
     return render(request, "articles/review.html", context)
 
@@ -135,7 +159,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def render_row(request: HttpRequest, segment: Segment, *, conflict: dict | None = None):
     """One segment's row; with `conflict`, the row shows the other editor's text beside yours."""
     context = {
-        "segment": _row(segment, _ModelLabels()),
+        "segment": _row(segment, _ModelLabels(), _Tags([segment])),
         "role": asdict(Role.of(request.user)),
         "approved": SegmentStatus.APPROVED,
         "conflict": conflict,
@@ -153,6 +177,13 @@ def segment_row(request: HttpRequest, pk: int) -> HttpResponse:
     response = render_row(request, segment)
     response["ETag"] = segment.etag
     return response
+
+
+def article_entity_sidebar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sidebar of an article's entities, refreshed after tagging."""
+    article = get_object_or_404(Article, pk=pk)
+    context = {"article": article, "entities": article_entities(article_id=article.pk)}
+    return render(request, "articles/review.html#entity-sidebar", context)
 
 
 def segment_mt(request: HttpRequest, pk: int) -> HttpResponse:

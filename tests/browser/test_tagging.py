@@ -1,0 +1,130 @@
+"""Tagging entities on both sides of the review page in a real browser."""
+
+import pytest
+from django.core.management import call_command
+
+from annotations.models import Mention, MentionOrigin
+from articles.models import Article, Segment
+from articles.mt.translate import translate_article
+from tests.browser.test_admin_import import log_in
+from tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SELECT = """([pane, word, nth]) => {
+  const text = pane.textContent;
+  let at = -1;
+  for (let i = 0; i <= nth; i++) at = text.indexOf(word, at + 1);
+  const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let node, seen = 0, started = false;
+  while ((node = walker.nextNode())) {
+    const length = node.textContent.length;
+    if (!started && at < seen + length) { range.setStart(node, at - seen); started = true; }
+    if (started && at + word.length <= seen + length) {
+      range.setEnd(node, at + word.length - seen); break;
+    }
+    seen += length;
+  }
+  const selection = getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  pane.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+}"""
+
+
+def select(page, pane, word, nth=0):
+    page.evaluate(SELECT, [pane.element_handle(), word, nth])
+
+
+def pick(page, query, name):
+    page.locator("#tagger-search").fill(query)
+    option = page.locator("#tagger-results [role=option]", has_text=name).first
+    option.wait_for()
+    page.keyboard.press("Enter")
+    try:
+        page.locator("#tagger").wait_for(state="hidden", timeout=5000)
+    except Exception:
+        raise AssertionError(page.locator(".tagger-error").inner_text()) from None
+
+
+@pytest.fixture
+def article(mt_model, seed_path):
+    call_command("import_articles", str(seed_path), stdout=None)
+    article = Article.objects.get()
+    translate_article(article_id=article.pk)
+    return article
+
+
+def test_tag_isis_on_both_sides_then_reload(page, live_server, article, screenshot_dir):
+    UserFactory(username="editor", groups=["editor"])
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    title = page.locator(".seg").first
+
+    # Persian: the title's «داعش».
+    select(page, title.locator(".seg-source"), "داعش")
+    assert page.locator(".tagger-text").inner_text() == "داعش"
+    pick(page, "ISIS", "ISIS")
+
+    # English: correct the title, then tag "ISIS" in it.
+    title.locator(".target-text").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Rouhani: no coalition between Iran and Russia to fight ISIS")
+    page.keyboard.press("Control+Enter")
+    page.keyboard.press("Escape")
+    title = page.locator(".seg").first
+    title.locator(".target-text").filter(has_text="fight ISIS").wait_for()
+    select(page, title.locator(".target-text"), "ISIS")
+    pick(page, "ISIS", "ISIS")
+
+    page.reload()
+    title = page.locator(".seg").first
+    source_mark = title.locator(".seg-source mark.ent", has_text="داعش")
+    target_mark = title.locator(".target-text mark.ent", has_text="ISIS")
+    assert source_mark.count() == 1 and "o-accepted" in source_mark.get_attribute("class")
+    assert target_mark.count() == 1 and "t-ORG" in target_mark.get_attribute("class")
+    isis_row = page.locator(".entity-sidebar tr", has_text="ISIS")
+    assert int(isis_row.locator(".count-source").inner_text()) >= 1
+    assert int(isis_row.locator(".count-target").inner_text()) >= 1
+    page.screenshot(path=str(screenshot_dir / "review-entities.png"))
+
+    segment = Segment.objects.get(article=article, position=0)
+    for mention in Mention.objects.filter(segment=segment, entity__name_en="ISIS"):
+        text = segment.source_text if mention.side == "source" else segment.target_text
+        assert text[mention.start : mention.end] == mention.text
+    assert Mention.objects.get(segment=segment, side="target").origin == MentionOrigin.MANUAL
+
+
+def test_a_selection_after_an_emoji_lands_on_the_right_code_points(page, live_server, article):
+    segment = Segment.objects.get(article=article, position=1)
+    Segment.objects.filter(pk=segment.pk).update(target_text="😀 Hassan Rouhani, 𝔘 of Iran")
+    UserFactory(username="editor", groups=["editor"])
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+
+    row = page.locator(f'[data-segment-id="{segment.pk}"]')
+    select(page, row.locator(".target-text"), "Iran")
+    pick(page, "Iran", "Iran")
+
+    mention = Mention.objects.get(segment=segment, side="target", entity__name_en="Iran")
+    start = "😀 Hassan Rouhani, 𝔘 of Iran".index("Iran")  # Python counts code points
+    assert (mention.start, mention.end, mention.text) == (start, start + 4, "Iran")
+
+
+def test_click_a_suggestion_to_remove_it(page, live_server, article):
+    UserFactory(username="editor", groups=["editor"])
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    suggestion = page.locator(".seg").nth(2).locator(".seg-source mark.o-suggested").first
+    mention_id = suggestion.get_attribute("data-mention-id")
+
+    suggestion.click()
+    page.locator("#tagger [data-action=remove]").click()
+    page.locator("#tagger").wait_for(state="hidden")
+
+    assert not Mention.objects.filter(pk=mention_id).exists()
+    assert page.locator(f'mark[data-mention-id="{mention_id}"]').count() == 0
