@@ -36,4 +36,5 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include("articles.urls")),
+    path("", include("annotations.urls")),
 ]

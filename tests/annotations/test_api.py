@@ -181,3 +181,15 @@ def test_editing_the_target_through_the_api_reanchors_its_mentions(segment):
 
     isis.refresh_from_db()
     assert (isis.start, isis.end, isis.needs_review) == (14, 18, False)
+
+
+def test_the_knowledge_base_page_searches_both_languages():
+    from django.test import Client
+
+    client = Client()
+    client.force_login(UserFactory(groups=["viewer"]))
+
+    page = client.get("/entities/?q=داعش").content.decode()
+
+    assert "ISIS" in page and "Islamic State" in page and "Q2429253" in page
+    assert "Iran" not in client.get("/entities/?q=Daesh").content.decode()

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from annotations import views
+
+urlpatterns = [path("entities/", views.entity_list, name="entity-list-page")]
