@@ -1,7 +1,7 @@
 """Find knowledge-base names in segment text: one Aho-Corasick automaton per side.
 
-Matching runs on a folded copy of the text that keeps a map back to code-point offsets, so a
-match is reported as a span of the stored text. Persian folding equates ZWNJ and spaces, ي/ی,
+Matching runs on a folded copy of the text of the same length, so a match in the copy is a span
+of the stored text, in code points. Persian folding equates ZWNJ and spaces, ي/ی,
 ك/ک, Persian/Arabic/ASCII digits and alef forms; English folding is lower case, except that
 all-capital aliases (US, IS, ISIS) match only in capitals, so "us" and "is" stay plain words.
 """
@@ -28,47 +28,33 @@ _FA_TABLE = {
     **{chr(0x06F0 + i): str(i) for i in range(10)},
     **{chr(0x0660 + i): str(i) for i in range(10)},
 }
-_DROP = {"\u0640"}  # tatweel
 # After a ZWNJ these endings still leave the name a whole word: plural, ezafe, indefinite.
 SUFFIXES = ("هایی", "های", "ها", "ای", "ی")
+# Folding maps one character to one character, so offsets in the folded text are offsets in the
+# stored text. (Stored Persian is already canonical: no tatweel, single spaces; see normalize.)
+_FA_FOLD = str.maketrans({**_FA_TABLE, ZWNJ: " ", "\t": " ", "\n": " ", "\u00a0": " "})
+_EN_FOLD = str.maketrans({"\t": " ", "\n": " ", "\u00a0": " ", "\u2019": "'"})
 
 
 def is_word_char(char: str) -> bool:
     if char == ZWNJ:
         return True
-    category = unicodedata.category(char)
-    return category[0] in "LMN"
+    return unicodedata.category(char)[0] in "LN"
 
 
-def fold(text: str, *, persian: bool) -> tuple[str, list[int]]:
-    """The folded text, and for each folded character the offset of its source character."""
-    out: list[str] = []
-    where: list[int] = []
-    for index, char in enumerate(text):
-        if persian:
-            if char in _DROP or unicodedata.category(char) == "Mn":
-                continue
-            if char == ZWNJ or char.isspace():
-                if out and out[-1] != " ":
-                    out.append(" ")
-                    where.append(index)
-                continue
-            char = _FA_TABLE.get(char, char)
-        else:
-            if char.isspace():
-                if out and out[-1] != " ":
-                    out.append(" ")
-                    where.append(index)
-                continue
-            lower = char.lower()
-            char = lower if len(lower) == 1 else char
-        out.append(char)
-        where.append(index)
-    return "".join(out), where
+def fold(text: str, *, persian: bool) -> str:
+    """A same-length matching copy of the text: Persian letters, digits and ZWNJ/space folded;
+    English lower-cased (characters whose lower case is longer are left as they are)."""
+    if persian:
+        return text.translate(_FA_FOLD)
+    folded = text.translate(_EN_FOLD).lower()
+    if len(folded) != len(text):
+        folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text.translate(_EN_FOLD))
+    return folded
 
 
 def fold_name(name: str, *, persian: bool) -> str:
-    return fold(name.strip(), persian=persian)[0].strip()
+    return " ".join(fold(name, persian=persian).split())
 
 
 @dataclass(frozen=True)
@@ -133,14 +119,10 @@ class Gazetteer:
     def _search(self, automaton, text: str, *, persian: bool, exact: bool) -> list[Match]:
         if not len(automaton) or automaton.kind != ahocorasick.AHOCORASICK:
             return []
-        if exact:
-            folded, where = text, list(range(len(text)))
-        else:
-            folded, where = fold(text, persian=persian)
+        folded = text if exact else fold(text, persian=persian)
         found = []
         for last, (length, entities) in automaton.iter(folded):
-            first = last - length + 1
-            start, end = where[first], where[last] + 1
+            start, end = last - length + 1, last + 1
             if not self._whole_word(text, start, end, persian=persian):
                 continue
             found.extend(Match(start, end, entity_id, kind) for entity_id, kind in entities)
@@ -150,14 +132,15 @@ class Gazetteer:
     def _whole_word(text: str, start: int, end: int, *, persian: bool) -> bool:
         if start > 0 and is_word_char(text[start - 1]):
             return False
+        # Vowel marks (an ezafe kasra, say) after a name still end the word.
+        while end < len(text) and unicodedata.category(text[end]) == "Mn":
+            end += 1
         if end == len(text) or not is_word_char(text[end]):
             return True
         if persian and text[end] == ZWNJ:
             rest = text[end + 1 :]
             for suffix in SUFFIXES:
-                after = len(suffix)
-                if rest.startswith(suffix) and (
-                    after == len(rest) or not is_word_char(rest[after])
-                ):
+                n = len(suffix)
+                if rest.startswith(suffix) and (n == len(rest) or not is_word_char(rest[n])):
                     return True
         return False
