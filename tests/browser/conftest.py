@@ -41,3 +41,22 @@ def screenshot_dir() -> Path:
     path = Path(__file__).resolve().parents[2] / "var" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(request):
+    """Transactional tests empty every table between tests, data migrations included: put the
+    role groups and the starter knowledge base back before each browser test."""
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    from annotations.kb import STARTER, read_jsonl, upsert_entities
+    from annotations.models import Entity
+
+    request.getfixturevalue("transactional_db")
+    importlib.import_module("articles.migrations.0002_groups").create_groups(apps, None)
+    if not Entity.objects.exists():
+        upsert_entities(Entity, read_jsonl(STARTER))

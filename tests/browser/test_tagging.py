@@ -9,10 +9,7 @@ from articles.mt.translate import translate_article
 from tests.browser.test_admin_import import log_in
 from tests.factories import UserFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SELECT = """([pane, word, nth]) => {
   const text = pane.textContent;
