@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 
-from annotations.models import Entity, Mention
+from annotations.models import Entity, Mention, MentionOrigin
+from annotations.tasks import refresh_suggestions
 
 
 @admin.register(Entity)
@@ -22,6 +24,11 @@ class EntityAdmin(admin.ModelAdmin):
             }
         )
         super().save_model(request, obj, form, change)
+        transaction.on_commit(refresh_suggestions.enqueue)
+
+    def delete_model(self, request, obj) -> None:
+        obj.mentions.filter(origin=MentionOrigin.SUGGESTED).delete()
+        super().delete_model(request, obj)
 
 
 @admin.register(Mention)
