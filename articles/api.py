@@ -218,6 +218,8 @@ class SegmentViewSet(
                 status=status.HTTP_412_PRECONDITION_FAILED,
             )
         response["ETag"] = current.etag
+        # A conflict is an ordinary outcome of two people editing, not a warning for the logs.
+        response._has_been_logged = True
         return response
 
     @extend_schema(responses=RevisionSerializer(many=True))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -51,15 +52,27 @@ class Role:
 
     @classmethod
     def of(cls, user) -> Role:
+        """The user's role, worked out with one query and kept on the user for the request."""
         if not user or not user.is_authenticated:
             return cls(can_edit=False, can_approve=False)
+        cached = getattr(user, "_newsroom_role", None)
+        if cached is not None:
+            return cached
         if user.is_superuser or user.is_staff:  # staff are the desk's admins
-            return cls(can_edit=True, can_approve=True)
-        perms = user.get_all_permissions()
-        return cls(
-            can_edit="articles.change_segment" in perms,
-            can_approve="articles.change_article" in perms,
-        )
+            role = cls(can_edit=True, can_approve=True)
+        else:
+            granted = set(
+                Permission.objects.filter(
+                    Q(user=user) | Q(group__user=user),
+                    content_type__app_label="articles",
+                    codename__in=["change_segment", "change_article"],
+                ).values_list("codename", flat=True)
+            )
+            role = cls(
+                can_edit="change_segment" in granted, can_approve="change_article" in granted
+            )
+        user._newsroom_role = role
+        return role
 
 
 def word_edit_distance(before: str, after: str) -> int:
@@ -101,37 +114,42 @@ def save_segment(
     """
     role = Role.of(user)
     _check(role, target_text=target_text, status=status)
-    segment = Segment.objects.filter(pk=segment_id).first()
-    if segment is None:
-        raise Segment.DoesNotExist(segment_id)
-    text_changes = target_text is not None and target_text != segment.target_text
-    if status is None:
-        status = SegmentStatus.EDITED if text_changes else segment.status
-    new_text = target_text if target_text is not None else segment.target_text
-    if status == SegmentStatus.APPROVED and not new_text.strip():
-        raise InvalidEdit("An empty translation cannot be approved.")
-    if status == SegmentStatus.EMPTY and new_text.strip():
-        status = SegmentStatus.EDITED
-    now = timezone.now()
-    changes = {
-        "target_text": new_text,
-        "status": status,
-        "version": F("version") + 1,
-        "updated_by": user,
-        "updated_at": now,
-    }
-    if text_changes:
-        changes["edit_distance"] = word_edit_distance(segment.mt_text, new_text)
-    if edit_seconds:
-        changes["edit_seconds"] = F("edit_seconds") + max(0.0, min(float(edit_seconds), 3600.0))
     with transaction.atomic():
-        written = Segment.objects.filter(pk=segment_id, version=expected_version).update(**changes)
+        segment = Segment.objects.select_related("updated_by").filter(pk=segment_id).first()
+        if segment is None:
+            raise Segment.DoesNotExist(segment_id)
+        if segment.version != expected_version:
+            raise StaleVersion(segment)
+        old_text, old_status = segment.target_text, segment.status
+        text_changes = target_text is not None and target_text != old_text
+        if status is None:
+            status = SegmentStatus.EDITED if text_changes else old_status
+        new_text = target_text if target_text is not None else old_text
+        if status == SegmentStatus.APPROVED and not new_text.strip():
+            raise InvalidEdit("An empty translation cannot be approved.")
+        if status == SegmentStatus.EMPTY and new_text.strip():
+            status = SegmentStatus.EDITED
+        changes = {
+            "target_text": new_text,
+            "status": status,
+            "updated_by": user,
+            "updated_at": timezone.now(),
+        }
+        if text_changes:
+            changes["edit_distance"] = word_edit_distance(segment.mt_text, new_text)
+        if edit_seconds:
+            changes["edit_seconds"] = segment.edit_seconds + max(
+                0.0, min(float(edit_seconds), 3600.0)
+            )
+        # The read above is only a shortcut for the common conflict; this conditional UPDATE is
+        # what guarantees that two writers from one version cannot both succeed.
+        written = Segment.objects.filter(pk=segment_id, version=expected_version).update(
+            version=F("version") + 1, **changes
+        )
         if not written:
             raise StaleVersion(Segment.objects.select_related("updated_by").get(pk=segment_id))
         if text_changes:
-            target_changed.send(
-                sender=Segment, segment_id=segment_id, old=segment.target_text, new=new_text
-            )
+            target_changed.send(sender=Segment, segment_id=segment_id, old=old_text, new=new_text)
             Revision.objects.create(
                 segment_id=segment_id,
                 text=new_text,
@@ -139,9 +157,13 @@ def save_segment(
                 author=user,
                 version=expected_version + 1,
             )
-        if status != segment.status:
+        if status != old_status:
             update_article_status(segment.article_id)
-    return Segment.objects.select_related("updated_by").get(pk=segment_id)
+    # The row as this write left it (a re-read could already show a later writer's save).
+    for field, value in changes.items():
+        setattr(segment, field, value)
+    segment.version = expected_version + 1
+    return segment
 
 
 def approve_segments(*, versions: dict[int, int], user) -> tuple[list[int], list[Segment]]:

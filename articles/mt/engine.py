@@ -49,7 +49,7 @@ def decoding_bound(source_tokens: int) -> int:
 @dataclass(frozen=True)
 class EngineConfig:
     beam_size: int = 2
-    batch_size: int = 32
+    batch_size: int = 8
     inter_threads: int = 1
     intra_threads: int = 1
     compute_type: str = "int8"

@@ -226,3 +226,21 @@ def test_htmx_saves_answer_with_the_row_and_conflicts_with_the_conflict_row(segm
     assert ">Also mine</textarea>" in conflict  # what the second editor typed is kept
     assert "Mine" in conflict
     assert '"If-Match": "\\"3\\""' in conflict
+
+
+def test_an_if_match_ahead_of_the_segment_is_412_and_writes_nothing(segment):
+    response = _patch(_client("editor"), segment, {"target_text": "from the future"}, '"7"')
+
+    assert response.status_code == 412 and response.json()["current"]["version"] == 2
+    segment.refresh_from_db()
+    assert segment.version == 2 and not segment.revisions.exists()
+
+
+def test_a_conflict_is_not_logged_as_a_warning(segment, caplog):
+    editor = _client("editor")
+    _patch(editor, segment, {"target_text": "first"}, '"2"')
+
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert _patch(editor, segment, {"target_text": "second"}, '"2"').status_code == 412
+
+    assert not [r for r in caplog.records if "Precondition" in r.getMessage()]
