@@ -134,3 +134,12 @@ def test_the_starter_knowledge_base_is_loaded_by_migrate():
     isis = Entity.objects.get(name_en="ISIS")
     assert {"Islamic State", "ISIL", "IS", "Daesh"} <= set(isis.aliases_en)
     assert {"داعش", "گروه حکومت اسلامی"} <= {isis.name_fa, *isis.aliases_fa}
+
+
+def test_the_demo_article_shows_entities_in_the_persian(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    call_command("demo", stdout=None)
+
+    article = Article.objects.get()
+    assert _source(article, "Hamedan Air Base") == ["پایگاه هوایی همدان"]
+    assert not Mention.objects.filter(side=MentionSide.TARGET).exists()
