@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Count
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.exports import EXTENSIONS, FORMATS, WRITERS, export_queryset, iterate
 from annotations.models import Entity, Mention, MentionOrigin
 from annotations.serializers import (
     AcceptSerializer,
@@ -33,6 +36,7 @@ from annotations.services import (
 )
 from annotations.tasks import refresh_suggestions
 from articles.editing import Role
+from articles.filters import ArticleFilter
 from articles.models import Article
 
 
@@ -201,3 +205,94 @@ class ArticleEntitiesView(APIView):
         """The article's entities, with mention counts on each side."""
         get_object_or_404(Article, pk=pk)
         return Response(article_entities(article_id=pk))
+
+
+def _export_response(articles, *, fmt: str, side: str, filename: str, single: bool):
+    writer = WRITERS[fmt]
+    options = {"side": side} if fmt == "conll" else {}
+    if fmt == "json":
+        options["single"] = single
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in writer(articles, **options)),
+        content_type=f"{FORMATS[fmt]}; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{EXTENSIONS[fmt]}"'
+    return response
+
+
+def _export_options(request) -> tuple[str, str]:
+    fmt = request.query_params.get("format", "json")
+    side = request.query_params.get("side", "source")
+    errors = {}
+    if fmt not in FORMATS:
+        errors["format"] = f"one of {', '.join(FORMATS)}, not {fmt!r}"
+    if side not in ("source", "target"):
+        errors["side"] = "source or target"
+    if errors:
+        raise ValidationError(errors)
+    return fmt, side
+
+
+EXPORT_PARAMETERS = [
+    OpenApiParameter("format", str, enum=list(FORMATS), description="Export format."),
+    OpenApiParameter(
+        "side", str, enum=["source", "target"], description="CoNLL: which text to label."
+    ),
+]
+
+
+class ArticleExportView(APIView):
+    @extend_schema(
+        parameters=EXPORT_PARAMETERS,
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            400: OpenApiResponse(description="Unknown format or side."),
+            404: OpenApiResponse(description="No such article."),
+        },
+    )
+    def get(self, request, pk: int):
+        """One article in json, jsonl (doccano), tmx, xliff or conll."""
+        fmt, side = _export_options(request)
+        articles = export_queryset(Article.objects.filter(pk=pk))
+        if not articles.exists():
+            raise NotFound("No such article.")
+        return _export_response(
+            list(articles), fmt=fmt, side=side, filename=f"article-{pk}", single=True
+        )
+
+
+class ExportFilter(ArticleFilter):
+    published_after = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+
+    class Meta(ArticleFilter.Meta):
+        fields = (*ArticleFilter.Meta.fields, "published_after", "published_before")
+
+
+class BulkExportView(APIView):
+    @extend_schema(
+        parameters=[
+            *EXPORT_PARAMETERS,
+            OpenApiParameter("status", str, description="e.g. approved"),
+            OpenApiParameter("entity", int, description="Articles tagged with this entity."),
+            OpenApiParameter("tag", str),
+            OpenApiParameter("q", str, description="Search source and target text."),
+            OpenApiParameter("published_after", OpenApiTypes.DATETIME),
+            OpenApiParameter("published_before", OpenApiTypes.DATETIME),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            400: OpenApiResponse(description="Unknown format, side or filter value."),
+        },
+    )
+    def get(self, request):
+        """Every article matching the filters, streamed, in one of the export formats."""
+        fmt, side = _export_options(request)
+        params = request.query_params.copy()
+        params.pop("format", None)
+        params.pop("side", None)
+        selected = ExportFilter(params, queryset=Article.objects.all())
+        if not selected.is_valid():
+            raise ValidationError(selected.errors)
+        articles = iterate(export_queryset(selected.qs))
+        return _export_response(articles, fmt=fmt, side=side, filename="export", single=False)

@@ -5,7 +5,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from annotations.api import AcceptView, ArticleEntitiesView, SuggestView, TagAllView
+from annotations.api import (
+    AcceptView,
+    ArticleEntitiesView,
+    ArticleExportView,
+    BulkExportView,
+    SuggestView,
+    TagAllView,
+)
 from articles.api import MTStatusView
 from newsroom.api import router
 from newsroom.views import healthz
@@ -22,6 +29,8 @@ urlpatterns = [
     path("api/v1/mt/", MTStatusView.as_view(), name="mt-status"),
     path("api/v1/articles/<int:pk>/suggest/", SuggestView.as_view(), name="article-suggest"),
     path("api/v1/articles/<int:pk>/accept/", AcceptView.as_view(), name="article-accept"),
+    path("api/v1/articles/<int:pk>/export/", ArticleExportView.as_view(), name="article-export"),
+    path("api/v1/export/", BulkExportView.as_view(), name="export"),
     path("api/v1/articles/<int:pk>/tag-all/", TagAllView.as_view(), name="article-tag-all"),
     path(
         "api/v1/articles/<int:pk>/entities/",

@@ -1,0 +1,171 @@
+"""Exports that other tools load as they are: checked with translate-toolkit and spaCy."""
+
+import json
+
+import pytest
+import spacy
+from django.core.management import call_command
+from rest_framework.test import APIClient
+from translate.storage import tmx as tmx_storage
+from translate.storage import xliff as xliff_storage
+
+from annotations.models import Entity, Mention
+from annotations.services import create_mention
+from articles.editing import save_segment
+from articles.models import Article, Segment, SegmentStatus
+from articles.mt.translate import translate_article
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article(mt_model, seed_path):
+    """The seed, machine-translated (suggestions on both sides), with a corrected, tagged title."""
+    call_command("import_articles", str(seed_path), stdout=None)
+    article = Article.objects.get()
+    translate_article(article_id=article.pk)
+    title = Segment.objects.get(article=article, position=0)
+    text = "Rouhani: no coalition between Iran and Russia to fight ISIS"
+    save_segment(
+        segment_id=title.pk,
+        expected_version=title.version,
+        user=UserFactory(is_staff=True),
+        target_text=text,
+        status=SegmentStatus.APPROVED,
+    )
+    title.refresh_from_db()
+    create_mention(
+        segment=title,
+        side="target",
+        start=text.index("ISIS"),
+        end=text.index("ISIS") + 4,
+        text="ISIS",
+        entity=Entity.objects.get(name_en="ISIS"),
+    )
+    return article
+
+
+def _get(path, **params):
+    client = APIClient()
+    client.force_authenticate(UserFactory(groups=["viewer"]))
+    response = client.get(path, params)
+    assert response.status_code == 200, response.content[:300]
+    return b"".join(response.streaming_content)
+
+
+def test_tmx_is_read_by_translate_toolkit(article):
+    data = _get(f"/api/v1/articles/{article.pk}/export/", format="tmx")
+
+    store = tmx_storage.tmxfile(data)
+    segments = list(Segment.objects.filter(article=article).order_by("position"))
+    assert len(store.units) == 17
+    assert [(u.source, u.target) for u in store.units] == [
+        (s.source_text, s.target_text) for s in segments
+    ]
+    assert store.getsourcelanguage() == "fa"
+
+
+def test_xliff_is_read_by_translate_toolkit_with_states(article):
+    data = _get(f"/api/v1/articles/{article.pk}/export/", format="xliff")
+
+    store = xliff_storage.xlifffile(data)
+    units = store.units
+    assert len(units) == 17
+    assert units[0].target == "Rouhani: no coalition between Iran and Russia to fight ISIS"
+    assert units[0].isapproved() and not units[0].isfuzzy()
+    assert all(not unit.isapproved() and unit.isfuzzy() for unit in units[1:])
+    # Machine output is "needs review" (80); the approved title is past it.
+    assert units[1].get_state_id() == 80 and units[0].get_state_id() > 100
+    assert [unit.source for unit in units] == list(
+        Segment.objects.filter(article=article)
+        .order_by("position")
+        .values_list("source_text", flat=True)
+    )
+
+
+@pytest.mark.parametrize("side", ["source", "target"])
+def test_every_jsonl_span_is_a_strict_spacy_span(article, side):
+    data = _get(f"/api/v1/articles/{article.pk}/export/", format="jsonl").decode()
+    nlp = spacy.blank("fa" if side == "source" else "en")
+    records = [json.loads(line) for line in data.splitlines()]
+
+    assert len(records) == 17
+    text_key, label_key = ("text", "label") if side == "source" else ("translation", "target_label")
+    spans = 0
+    for record in records:
+        doc = nlp(record[text_key])
+        for start, end, kind in record[label_key]:
+            assert doc.char_span(start, end, label=kind, alignment_mode="strict") is not None, (
+                record[text_key][start:end]
+            )
+            spans += 1
+    assert spans >= 1
+    assert records[0]["translation"].endswith("fight ISIS")
+    assert records[0]["article"] == article.pk
+
+
+def test_conll_tags_isis_on_both_sides(article):
+    source = _get(f"/api/v1/articles/{article.pk}/export/", format="conll").decode()
+    target = _get(f"/api/v1/articles/{article.pk}/export/", format="conll", side="target").decode()
+
+    assert source.startswith("-DOCSTART-\tO\n\n")
+    assert "داعش\tB-ORG" in source.splitlines()
+    assert "ISIS\tB-ORG" in target.splitlines()
+    assert "حکومت\tI-ORG" in source.splitlines()
+    for line in source.splitlines():
+        assert line == "" or len(line.split("\t")) == 2
+
+
+def test_json_carries_segments_and_mentions_with_entities(article):
+    data = json.loads(_get(f"/api/v1/articles/{article.pk}/export/", format="json"))
+
+    assert data["id"] == article.pk and len(data["segments"]) == 17
+    title = data["segments"][0]
+    assert title["status"] == "approved" and title["mt_text"]
+    isis = [m for m in title["mentions"] if m["entity"] and m["entity"]["name_en"] == "ISIS"]
+    assert {m["side"] for m in isis} == {"source", "target"}
+    for segment in data["segments"]:
+        for mention in segment["mentions"]:
+            text = segment["source_text" if mention["side"] == "source" else "target_text"]
+            assert text[mention["start"] : mention["end"]] == mention["text"]
+
+
+def test_bulk_export_filters_and_streams(article):
+    Article.objects.create(identity="other", title="دیگر", raw_text="دیگر")
+
+    everything = json.loads(_get("/api/v1/export/", format="json"))
+    in_review = json.loads(_get("/api/v1/export/", format="json", status="in_review"))
+    isis = Entity.objects.get(name_en="ISIS")
+    tagged = json.loads(_get("/api/v1/export/", format="json", entity=isis.pk))
+
+    assert len(everything) == 2
+    assert [a["id"] for a in in_review] == [article.pk]
+    assert [a["id"] for a in tagged] == [article.pk]
+    assert xliff_storage.xlifffile(_get("/api/v1/export/", format="xliff")).units
+
+
+def test_bad_export_options_are_400():
+    client = APIClient()
+    client.force_authenticate(UserFactory(groups=["viewer"]))
+    assert client.get("/api/v1/export/", {"format": "docx"}).status_code == 400
+    assert client.get("/api/v1/export/", {"format": "conll", "side": "x"}).status_code == 400
+    assert client.get("/api/v1/export/", {"published_after": "soon"}).status_code == 400
+    assert client.get("/api/v1/articles/999/export/", {"format": "json"}).status_code == 404
+
+
+def test_markup_in_text_stays_text_in_xml_exports():
+    article = Article.objects.create(identity="x", title="<b>", raw_text="x")
+    Segment.objects.create(
+        article=article,
+        position=0,
+        kind="body",
+        source_text="<img src=x onerror=alert(1)>",
+        source_key="k",
+        target_text="a & b </seg>",
+        status=SegmentStatus.EDITED,
+    )
+    store = tmx_storage.tmxfile(_get(f"/api/v1/articles/{article.pk}/export/", format="tmx"))
+    assert store.units[0].source == "<img src=x onerror=alert(1)>"
+    assert store.units[0].target == "a & b </seg>"
+    assert not Mention.objects.exists()
