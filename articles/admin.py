@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from articles.models import Article, ImportBatch, ImportStatus, Revision, Segment, Tag
 from articles.mt.packages import PackageError
@@ -76,8 +77,37 @@ class SegmentAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status")
     search_fields = ("source_text", "target_text")
     list_select_related = ("article",)
-    readonly_fields = ("article", "position", "kind", "paragraph", "source_text", "version")
+    readonly_fields = (
+        "article",
+        "position",
+        "kind",
+        "paragraph",
+        "source_text",
+        "mt_text",
+        "mt_model",
+        "target_text",
+        "status",
+        "version",
+        "edit_distance",
+        "edit_seconds",
+        "updated_by",
+        "review_link",
+    )
+    exclude = ("source_key",)
     inlines = [RevisionInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        """Read-only: corrections go through the review page or the API, which check the
+        version and write a revision; a plain admin form would do neither."""
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="Review page")
+    def review_link(self, obj: Segment) -> str:
+        url = reverse("article-detail-page", args=[obj.article_id]) + f"#seg-{obj.pk}"
+        return format_html('<a href="{}">edit on the review page</a>', url)
 
 
 @admin.register(Tag)

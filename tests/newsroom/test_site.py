@@ -181,3 +181,18 @@ def test_admin_import_asking_for_translation_without_a_model_is_refused(staff_us
     assert response.status_code == 200
     assert "no fa→en translation model is installed" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_staff_read_segments_in_the_admin_but_correct_them_on_the_review_page(staff_user):
+    from tests.factories import SegmentFactory
+
+    segment = SegmentFactory(target_text="before", version=3)
+    client = Client()
+    client.force_login(staff_user)
+
+    page = client.get(f"/admin/articles/segment/{segment.pk}/change/").content.decode()
+    client.post(f"/admin/articles/segment/{segment.pk}/change/", {"target_text": "after"})
+
+    assert "edit on the review page" in page and 'name="target_text"' not in page
+    segment.refresh_from_db()
+    assert (segment.target_text, segment.version) == ("before", 3)
