@@ -37,3 +37,11 @@ class MentionAdmin(admin.ModelAdmin):
     list_filter = ("side", "type", "origin", "needs_review")
     search_fields = ("text",)
     raw_id_fields = ("segment", "entity", "author")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        """Read-only: tags are written on the review page or through the API, where their
+        offsets are checked against the text."""
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
