@@ -1,9 +1,11 @@
 """Settings for newsroom, driven by environment variables (see README)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "annotations",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # CSP covers every response, axes' lockout page included; axes must come last.
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -212,6 +219,48 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # HSTS for subdomains and the preload list are the domain owner's call, not the app's.
 SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+
+# Hardening: a strict Content-Security-Policy, login lockout, API throttling.
+# The admin needs nothing more; Swagger UI's view relaxes style-src with csp.decorators.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Axes first: it refuses locked-out credentials before ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Django's test Client.login() calls authenticate() without a request, which axes refuses:
+# tests that need it set AXES_ENABLED = False (force_login is unaffected).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# Locking by username and address together: one attacker cannot lock a colleague out from
+# elsewhere, and one shared office address does not lock out everyone.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/login.html"
+
+# Throttle counts live in the default cache (local memory: per process, so per gunicorn worker).
+# The test suite makes many requests from one address and user within a minute.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.UserRateThrottle",
+    "rest_framework.throttling.AnonRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "user": os.environ.get("API_THROTTLE_USER_RATE", "100000/minute" if TESTING else "2000/minute"),
+    "anon": os.environ.get("API_THROTTLE_ANON_RATE", "100000/minute" if TESTING else "60/minute"),
+}
 
 LOGGING = {
     "version": 1,
