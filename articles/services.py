@@ -310,9 +310,16 @@ def import_sources(
 def _import_one(
     record: RawRecord, summary: ImportSummary, *, source_language: str, user, batch, tags
 ) -> None:
+    from annotations.restore import is_export_record, restore_article
+
     try:
-        data = build_article_input(record, source_language=source_language)
-        outcome, warning = import_article(data=data, user=user, batch=batch, tags=tags)
+        if is_export_record(record.fields):
+            outcome, warning = restore_article(
+                fields=record.fields, raw_text=record.raw_text, user=user, batch=batch
+            )
+        else:
+            data = build_article_input(record, source_language=source_language)
+            outcome, warning = import_article(data=data, user=user, batch=batch, tags=tags)
     except InvalidRecord as exc:
         summary.fail(record.label, str(exc))
         return
