@@ -17,11 +17,13 @@ from rest_framework.views import APIView
 from annotations.exports import EXTENSIONS, FORMATS, WRITERS, export_queryset, iterate
 from annotations.models import Entity, Mention, MentionOrigin
 from annotations.serializers import (
+    AcceptResultSerializer,
     AcceptSerializer,
     EntitySerializer,
     MentionSerializer,
     MentionUpdateSerializer,
     SuggestResultSerializer,
+    TagAllResultSerializer,
     TagAllSerializer,
 )
 from annotations.services import (
@@ -166,7 +168,7 @@ class SuggestView(APIView):
 class AcceptView(APIView):
     permission_classes = (permissions.IsAuthenticated, CanTag)
 
-    @extend_schema(request=AcceptSerializer, responses={200: SuggestResultSerializer})
+    @extend_schema(request=AcceptSerializer, responses={200: AcceptResultSerializer})
     def post(self, request, pk: int):
         """Accept the article's suggestions: all, or those of one entity."""
         article = get_object_or_404(Article, pk=pk)
@@ -182,7 +184,7 @@ class AcceptView(APIView):
 class TagAllView(APIView):
     permission_classes = (permissions.IsAuthenticated, CanTag)
 
-    @extend_schema(request=TagAllSerializer, responses={200: SuggestResultSerializer})
+    @extend_schema(request=TagAllSerializer, responses={200: TagAllResultSerializer})
     def post(self, request, pk: int):
         """Tag every whole-word occurrence of a text on one side of the article."""
         article = get_object_or_404(Article, pk=pk)

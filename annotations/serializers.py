@@ -98,6 +98,14 @@ class SuggestResultSerializer(serializers.Serializer):
     suggested = serializers.IntegerField()
 
 
+class AcceptResultSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField()
+
+
+class TagAllResultSerializer(serializers.Serializer):
+    tagged = serializers.IntegerField()
+
+
 class TagAllSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=MentionSide.values)
     text = serializers.CharField(trim_whitespace=False, max_length=300)

@@ -23,6 +23,8 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(status=number)
 
     def filter_entity(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        if not 0 < value < 2**63:
+            return queryset.none()  # no row has such an id; the database would refuse it
         tagged = Segment.objects.filter(mentions__entity=value).values("article_id")
         return queryset.filter(pk__in=tagged)
 

@@ -35,7 +35,9 @@ class LabelChoiceField(serializers.ChoiceField):
 class SegmentSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=SegmentKind.choices, read_only=True)
     status = LabelChoiceField(SegmentStatus)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    updated_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Segment
@@ -82,8 +84,8 @@ class ConflictSerializer(serializers.Serializer):
 
 
 class ApproveItemSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    version = serializers.IntegerField(min_value=1)
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
 class ApproveSerializer(serializers.Serializer):
@@ -96,7 +98,7 @@ class ApproveResultSerializer(serializers.Serializer):
 
 
 class RevisionSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Revision
@@ -106,6 +108,8 @@ class RevisionSerializer(serializers.ModelSerializer):
 
 class ArticleSerializer(serializers.ModelSerializer):
     status = LabelChoiceField(ArticleStatus, read_only=True)
+    # Blank for articles imported without an address, so not declared as a URI.
+    url = serializers.CharField(read_only=True)
     title_translation = serializers.SerializerMethodField()
     segment_count = serializers.IntegerField(read_only=True)
     edited_count = serializers.IntegerField(read_only=True)
@@ -159,7 +163,9 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     progress = serializers.IntegerField(source="progress_percent", read_only=True)
     file = serializers.FileField(write_only=True)
     format = serializers.ChoiceField(choices=("auto", *FORMATS), default="auto")
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ImportBatch
