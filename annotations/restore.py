@@ -25,6 +25,7 @@ from articles.models import (
     SegmentStatus,
     SourceVersion,
 )
+from articles.search import refresh_search_text
 from articles.services import Outcome
 from articles.text.pipeline import PreparedText
 
@@ -196,6 +197,7 @@ def _write(article: Article, fields: dict, *, user) -> None:
         for segment, item in zip(segments, items, strict=True)
         for mention in _mentions(segment, item.get("mentions") or [], entities)
     )
+    refresh_search_text(article.pk)
 
 
 def _without_ids(value):

@@ -22,6 +22,7 @@ from articles.models import (
     Segment,
     SegmentStatus,
 )
+from articles.search import refresh_search_text
 from articles.signals import target_changed
 
 MAX_TARGET_LENGTH = 20_000
@@ -157,6 +158,7 @@ def save_segment(
                 author=user,
                 version=expected_version + 1,
             )
+            refresh_search_text(segment.article_id)
         if status != old_status:
             update_article_status(segment.article_id)
     # The row as this write left it (a re-read could already show a later writer's save).

@@ -69,11 +69,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def search(self, query: str) -> ArticleQuerySet:
-        """Articles whose title or any segment (source or target) contains the query."""
-        matching = Segment.objects.filter(
-            Q(source_text__icontains=query) | Q(target_text__icontains=query)
-        ).values("article_id")
-        return self.filter(Q(title__icontains=query) | Q(pk__in=matching))
+        """Articles whose title or segments (source or target) hold every word of the query."""
+        from articles.search import search_articles
+
+        return search_articles(self, query)
 
 
 class Article(models.Model):
@@ -109,12 +108,22 @@ class Article(models.Model):
         blank=True, help_text="Why the last machine translation of this article failed."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Folded words of the title and all segment texts (articles.search).",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["url"]), models.Index(fields=["external_id"])]
+        indexes = [
+            models.Index(fields=["url"]),
+            models.Index(fields=["external_id"]),
+            # The lists' order: the newest page comes straight from the index.
+            models.Index(fields=["-created_at", "-id"], name="article_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -28,6 +28,7 @@ from articles.models import (
 )
 from articles.mt.packages import PackageError
 from articles.mt.translate import request_translation
+from articles.search import refresh_search_text
 from articles.text.segment import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -203,6 +204,7 @@ def _write_article(
         article.save()
         outcome = Outcome.UPDATED
     warning = _create_segments(article, data, user)
+    refresh_search_text(article.pk)
     _set_tags(article, data.tags, tags, new=outcome == Outcome.CREATED)
     SourceVersion.objects.create(article=article, content_hash=data.content_hash, batch=batch)
     return outcome, warning

@@ -25,6 +25,7 @@ from articles.models import (
 )
 from articles.mt.engine import get_engine
 from articles.mt.packages import PackageError, PackageInfo, find_package
+from articles.search import refresh_search_text
 from articles.signals import article_translated
 
 TM_LABEL = "translation-memory"
@@ -192,6 +193,8 @@ def translate_article(*, article_id: int) -> TranslationResult:
             else:
                 revisions.append(revision)
         Revision.objects.bulk_create(revisions)
+        if revisions:
+            refresh_search_text(article_id)
         Article.objects.filter(pk=article_id, status__lt=ArticleStatus.TRANSLATED).update(
             status=ArticleStatus.TRANSLATED, updated_at=now
         )

@@ -73,3 +73,19 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", normalize_chars(text))
     text = _DIACRITICS.sub("", text).translate(_FOLD_TABLE)
     return _FOLD_DROP.sub("", text).casefold()
+
+
+# Anything that is not a letter or digit separates words in the search text (ZWNJ is gone by then).
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def fold_words(text: str) -> str:
+    """Return the folded words of `text`, one space apart, for word-by-word search.
+
+    The same folding as `fold`, but words stay apart: ZWNJ joins (می‌خواهد → میخواهد), spaces
+    and punctuation separate. Use it on both the stored search text and the query.
+    """
+    text = unicodedata.normalize("NFKC", normalize_chars(text))
+    text = _DIACRITICS.sub("", text).translate(_FOLD_TABLE)
+    text = text.replace(ZWNJ, "").replace("\u200d", "").casefold()
+    return _NON_WORD.sub(" ", text).strip()

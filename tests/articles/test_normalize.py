@@ -1,6 +1,6 @@
 import pytest
 
-from articles.text.normalize import fold, normalize_chars
+from articles.text.normalize import fold, fold_words, normalize_chars
 
 ZWNJ = "\u200c"
 
@@ -84,3 +84,29 @@ def test_fold_unifies_letters_digits_and_case() -> None:
 
 def test_fold_keeps_different_words_apart() -> None:
     assert fold("ایران") != fold("روسیه")
+
+
+@pytest.mark.parametrize(
+    "variant", [f"می{ZWNJ}خواهد", "میخواهد", "مي\u200cخواهد", "مي\u200dخواهد", "میخــواهد"]
+)
+def test_fold_words_joins_zwnj_variants(variant: str) -> None:
+    assert fold_words(variant) == "میخواهد"
+
+
+def test_fold_words_keeps_words_apart_with_one_space() -> None:
+    assert fold_words("  روحاني\tگفت:\n«داعش»، ISIS!  ") == "روحانی گفت داعش isis"
+
+
+def test_fold_words_folds_like_fold() -> None:
+    assert fold_words("كيلومتر ۲۴") == fold_words("کیلومتر 24") == "کیلومتر 24"
+    assert fold_words("آمریکا و خانۀ ما") == "امریکا و خانه ما"
+    assert fold_words("مَدرِسه") == "مدرسه"
+
+
+def test_fold_words_without_spaces_is_fold_of_letters_and_digits() -> None:
+    text = "گفت\u200cوگوی هسته\u200cای ايران و امريكا در ۱۴۰۳"
+    assert fold_words(text).replace(" ", "") == fold(text)
+
+
+def test_fold_words_of_punctuation_only_is_empty() -> None:
+    assert fold_words(" «» ، ؟ ... ") == ""
