@@ -233,3 +233,18 @@ def test_profile_names_the_role(groups, flags, role):
 def test_profile_needs_a_login():
     response = Client().get("/accounts/profile/")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_markup_in_a_title_is_text_in_the_admin(db):
+    from django.test import Client
+
+    from tests.factories import ArticleFactory, UserFactory
+
+    article = ArticleFactory(title="<img src=x onerror=alert(1)>")
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    for url in ("/admin/articles/article/", f"/admin/articles/article/{article.pk}/change/"):
+        page = client.get(url).content.decode()
+        assert "<img src=x onerror" not in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page
