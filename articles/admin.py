@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -58,6 +58,7 @@ class ArticleAdmin(admin.ModelAdmin):
     )
     filter_horizontal = ("tags",)
     inlines = [SegmentInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class RevisionInline(admin.TabularInline):
