@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.db import transaction
 from django.db.models import Count
 from django.http import StreamingHttpResponse
@@ -263,9 +265,25 @@ class ArticleExportView(APIView):
         )
 
 
+def _utc(value: datetime) -> datetime | None:
+    """The instant in UTC: PostgreSQL refuses offsets beyond ±16 hours that ISO 8601 allows."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
 class ExportFilter(ArticleFilter):
-    published_after = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    published_after = filters.IsoDateTimeFilter(method="filter_after")
+    published_before = filters.IsoDateTimeFilter(method="filter_before")
+
+    def filter_after(self, queryset, name, value):
+        instant = _utc(value)
+        return queryset.none() if instant is None else queryset.filter(published_at__gte=instant)
+
+    def filter_before(self, queryset, name, value):
+        instant = _utc(value)
+        return queryset if instant is None else queryset.filter(published_at__lt=instant)
 
     class Meta(ArticleFilter.Meta):
         fields = (*ArticleFilter.Meta.fields, "published_after", "published_before")

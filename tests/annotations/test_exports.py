@@ -169,3 +169,17 @@ def test_markup_in_text_stays_text_in_xml_exports():
     assert store.units[0].source == "<img src=x onerror=alert(1)>"
     assert store.units[0].target == "a & b </seg>"
     assert not Mention.objects.exists()
+
+
+def test_a_date_filter_with_an_extreme_offset_is_understood():
+    client = APIClient()
+    client.force_authenticate(UserFactory(groups=["viewer"]))
+    for value in (
+        "7184-08-27T06:06:13+20:23",
+        "9999-12-31T23:00:00-05:00",
+        "0001-01-01T00:00:00+01:00",
+    ):
+        for name in ("published_after", "published_before"):
+            response = client.get("/api/v1/export/", {"format": "json", name: value})
+            assert response.status_code == 200, (name, value)
+            b"".join(response.streaming_content)
