@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.models import Article, ImportBatch, ImportStatus, Revision, Segment, Tag
-from articles.mt.packages import PackageError
+from articles.mt.packages import PackageError, require_model
 from articles.mt.status import batch_translation
-from articles.mt.translate import require_model
 from articles.tasks import run_import_batch
 from articles.workers import alive_workers
 

@@ -13,8 +13,7 @@ from articles.models import (
     SegmentKind,
     SegmentStatus,
 )
-from articles.mt.packages import PackageError
-from articles.mt.translate import require_model
+from articles.mt.packages import PackageError, require_model
 
 
 class LabelChoiceField(serializers.ChoiceField):

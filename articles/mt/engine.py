@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from articles.mt.packages import PackageError, PackageInfo, find_package
+from articles.mt.packages import PackageError, PackageInfo, require_model
 
 # Persian and Arabic-Indic digits reach the model as ASCII digits: English output wants them, and
 # Argos' training data writes numbers mostly that way.
@@ -206,12 +206,7 @@ load_count = 0
 def get_engine(package: PackageInfo | None = None) -> Engine:
     """The process's engine for the fa→en package, loaded on first use and kept after."""
     global load_count
-    package = package or find_package()
-    if package is None:
-        raise PackageError(
-            f"no {settings.MT_SOURCE_LANGUAGE}→{settings.MT_TARGET_LANGUAGE} translation model "
-            "is installed: run manage.py mt install --file PATH.argosmodel"
-        )
+    package = package or require_model()
     config = EngineConfig.from_settings()
     model_file = package.path / "model" / "model.bin"
     key = (str(package.path), model_file.stat().st_mtime_ns, config)

@@ -92,6 +92,17 @@ def find_package(from_code: str | None = None, to_code: str | None = None) -> Pa
     return candidates[0] if candidates else None
 
 
+def require_model() -> PackageInfo:
+    """The installed fa→en package, or a PackageError that says how to install one."""
+    package = find_package()
+    if package is None:
+        raise PackageError(
+            f"no {settings.MT_SOURCE_LANGUAGE}→{settings.MT_TARGET_LANGUAGE} translation model "
+            "is installed: run manage.py mt install --file PATH.argosmodel"
+        )
+    return package
+
+
 def _check_archive(archive: zipfile.ZipFile) -> tuple[str, dict]:
     """Return the package's one top-level folder and its metadata, or raise PackageError."""
     names = archive.namelist()

@@ -24,7 +24,7 @@ from articles.models import (
     SegmentStatus,
 )
 from articles.mt.engine import get_engine
-from articles.mt.packages import PackageError, PackageInfo, find_package
+from articles.mt.packages import require_model
 from articles.search import refresh_search_text
 from articles.signals import article_translated
 
@@ -57,17 +57,6 @@ def system_user(name: str):
         username=name[:150], defaults={"is_active": False, "password": "!"}
     )
     return user
-
-
-def require_model() -> PackageInfo:
-    """The installed fa→en package, or a PackageError that says how to install one."""
-    package = find_package()
-    if package is None:
-        raise PackageError(
-            "no fa→en translation model is installed: "
-            "run manage.py mt install --file PATH.argosmodel"
-        )
-    return package
 
 
 def request_translation(article_ids: Iterable[int]) -> list[int]:

@@ -12,8 +12,7 @@ from tqdm import tqdm
 from articles.importers.formats import FORMATS
 from articles.importers.source import ImportSource
 from articles.models import ImportBatch
-from articles.mt.packages import PackageError
-from articles.mt.translate import require_model
+from articles.mt.packages import PackageError, require_model
 from articles.services import run_batch
 
 

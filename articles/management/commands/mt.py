@@ -15,6 +15,7 @@ from articles.mt.packages import (
     install_file,
     install_from_index,
     installed_packages,
+    require_model,
 )
 from articles.mt.translate import pending_articles, request_translation, translate_article
 from articles.workers import alive_workers
@@ -117,11 +118,10 @@ class Command(BaseCommand):
             hint = "" if workers else " (no task worker is running: start manage.py db_worker)"
             self.stdout.write(f"queued {len(ids)} article(s) for translation{hint}")
             return
-        if find_package() is None:
-            raise CommandError(
-                "no fa→en translation model is installed: "
-                "run manage.py mt install --file PATH.argosmodel"
-            )
+        try:
+            require_model()
+        except PackageError as error:
+            raise CommandError(str(error)) from None
         totals = {"mt": 0, "tm": 0, "kept": 0}
         for article_id in ids:
             result = translate_article(article_id=article_id).as_dict()
