@@ -14,25 +14,14 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from articles.text.normalize import SAME_LENGTH_FOLDS
+
 ZWNJ = "\u200c"
-_FA_TABLE = {
-    "\u064a": "\u06cc",  # Arabic yeh → Persian yeh
-    "\u0649": "\u06cc",  # alef maksura
-    "\u0643": "\u06a9",  # Arabic kaf → keheh
-    "\u0629": "\u0647",  # teh marbuta → heh
-    "\u06c0": "\u0647",  # heh with yeh above
-    "\u0623": "\u0627",  # alef forms → alef
-    "\u0625": "\u0627",
-    "\u0622": "\u0627",
-    "\u0671": "\u0627",
-    **{chr(0x06F0 + i): str(i) for i in range(10)},
-    **{chr(0x0660 + i): str(i) for i in range(10)},
-}
 # After a ZWNJ these endings still leave the name a whole word: plural, ezafe, indefinite.
 SUFFIXES = ("هایی", "های", "ها", "ای", "ی")
 # Folding maps one character to one character, so offsets in the folded text are offsets in the
 # stored text. (Stored Persian is already canonical: no tatweel, single spaces; see normalize.)
-_FA_FOLD = str.maketrans({**_FA_TABLE, ZWNJ: " ", "\t": " ", "\n": " ", "\u00a0": " "})
+_FA_FOLD = {**SAME_LENGTH_FOLDS, **str.maketrans({ZWNJ: " ", "\t": " ", "\n": " ", "\u00a0": " "})}
 _EN_FOLD = str.maketrans({"\t": " ", "\n": " ", "\u00a0": " ", "\u2019": "'"})
 
 

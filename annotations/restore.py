@@ -18,15 +18,13 @@ from articles.models import (
     Article,
     ArticleStatus,
     ImportBatch,
-    Revision,
-    RevisionOrigin,
     Segment,
     SegmentKind,
     SegmentStatus,
     SourceVersion,
 )
 from articles.search import refresh_search_text
-from articles.services import Outcome
+from articles.services import Outcome, record_imported_targets
 from articles.text.pipeline import PreparedText
 
 ARTICLE_STATUSES = {status.label: status.value for status in ArticleStatus}
@@ -180,17 +178,7 @@ def _write(article: Article, fields: dict, *, user) -> None:
     for segment in segments:
         segment.updated_by = user
     Segment.objects.bulk_create(segments)
-    Revision.objects.bulk_create(
-        Revision(
-            segment=segment,
-            text=segment.target_text,
-            origin=RevisionOrigin.IMPORT,
-            author=user,
-            version=segment.version,
-        )
-        for segment in segments
-        if segment.target_text
-    )
+    record_imported_targets(segments, user=user)
     entities = _Entities()
     Mention.objects.bulk_create(
         mention

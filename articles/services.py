@@ -141,6 +141,12 @@ def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
         )
         for draft in data.segments
     )
+    record_imported_targets(segments, user=user)
+    return warning
+
+
+def record_imported_targets(segments: list[Segment], *, user) -> None:
+    """An `import` revision for every segment that arrived with a translation."""
     Revision.objects.bulk_create(
         Revision(
             segment=segment,
@@ -152,7 +158,6 @@ def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
         for segment in segments
         if segment.target_text
     )
-    return warning
 
 
 def _apply_fields(article: Article, data: ArticleInput, *, batch: ImportBatch | None) -> None:

@@ -41,6 +41,12 @@ _FOLD_TABLE = str.maketrans(
     }
 )
 _FOLD_DROP = re.compile(r"[\s\u200c\u200d]+")
+# The character folds that keep length (one character for one): for matching in place, where a
+# match's offsets must be the stored text's offsets (the entity gazetteer).
+SAME_LENGTH_FOLDS = {
+    **{key: value for key, value in _PERSIAN_LETTERS.items() if value is not None},
+    **_FOLD_TABLE,
+}
 
 
 def _squash_zwnj(match: re.Match[str]) -> str:
