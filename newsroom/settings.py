@@ -23,6 +23,24 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def read_local_env(path: Path) -> None:
+    """Take KEY=VALUE lines from the local env file `scripts/run` writes; the environment wins.
+
+    So that `manage.py` commands work as README prints them on a machine set up for
+    development. A production host has no such file and must give SECRET_KEY itself.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for line in lines:
+        name, sep, value = line.strip().partition("=")
+        if sep and name and not name.startswith("#"):
+            os.environ.setdefault(name.strip(), value.strip())
+
+
+read_local_env(Path(os.environ.get("NEWSROOM_LOCAL_ENV", VAR_DIR / "local.env")))
+
 DEBUG = env_bool("DEBUG", False)
 # pytest sets PYTEST_VERSION: the suite runs without a configured secret or worker.
 TESTING = "PYTEST_VERSION" in os.environ
@@ -139,9 +157,6 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
-# The embedded default keeps its database, uploads and collected static files here.
-for _directory in (VAR_DIR, STATIC_ROOT):
-    _directory.mkdir(parents=True, exist_ok=True)
 # Uploads above this size are streamed to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -169,7 +184,11 @@ MT_BEAM_SIZE = int(os.environ.get("MT_BEAM_SIZE", "2"))
 # model faster than 32 (bench/mt.py) and kept the worker's peak memory near 450 MB, not 1.1 GB.
 MT_BATCH_SIZE = int(os.environ.get("MT_BATCH_SIZE", "8"))
 # One model replica per core, each single-threaded: many short segments parallelise best that way.
-MT_INTER_THREADS = int(os.environ.get("MT_INTER_THREADS", str(len(os.sched_getaffinity(0)))))
+# sched_getaffinity is Linux's (the cores this process may use); elsewhere count them all.
+CPU_CORES = (
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+)
+MT_INTER_THREADS = int(os.environ.get("MT_INTER_THREADS", str(CPU_CORES)))
 MT_INTRA_THREADS = int(os.environ.get("MT_INTRA_THREADS", "1"))
 MT_COMPUTE_TYPE = os.environ.get("MT_COMPUTE_TYPE", "int8")
 # Longer inputs are split at clause boundaries; Argos models are trained on sentences.

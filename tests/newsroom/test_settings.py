@@ -1,0 +1,87 @@
+"""Settings as a new user meets them: README's commands after set-up; production needs a secret."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _clean_env(var_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a new shell: no DEBUG, no SECRET_KEY, no pytest."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "PYTEST_VERSION", "DATABASE_URL"}
+        and not key.startswith("PYTEST")
+    }
+    env["NEWSROOM_VAR_DIR"] = str(var_dir)
+    env.update(extra)
+    return env
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_without_a_secret_production_refuses_to_start(tmp_path):
+    result = _manage("check", env=_clean_env(tmp_path / "var"))
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_after_set_up_readme_commands_run_as_printed(tmp_path):
+    var_dir = tmp_path / "var"
+    env = _clean_env(var_dir)
+    subprocess.run(
+        [str(ROOT / "scripts" / "local-env")],
+        env={**env, "PYTHON": sys.executable},
+        check=True,
+        capture_output=True,
+    )
+    local_env = (var_dir / "local.env").read_text()
+    assert "DEBUG=1" in local_env and "SECRET_KEY=" in local_env
+    assert oct((var_dir / "local.env").stat().st_mode & 0o777) == "0o600"
+
+    assert _manage("migrate", "--noinput", "-v0", env=env).returncode == 0
+    result = _manage("mt", "status", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "fa→en" in result.stdout
+
+    # Written once: a second set-up keeps the secret (sessions and tokens stay valid).
+    subprocess.run([str(ROOT / "scripts" / "local-env")], env=env, check=True)
+    assert (var_dir / "local.env").read_text() == local_env
+
+
+def test_the_environment_wins_over_the_local_file(tmp_path):
+    var_dir = tmp_path / "var"
+    var_dir.mkdir()
+    (var_dir / "local.env").write_text("DEBUG=1\nSECRET_KEY=from-file\n")
+    code = "from django.conf import settings; print(settings.SECRET_KEY, settings.DEBUG)"
+    env = _clean_env(var_dir, SECRET_KEY="from-environment", DEBUG="0")
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split() == ["from-environment", "False"], result.stderr
+
+
+def test_importing_settings_creates_no_directories(tmp_path):
+    var_dir = tmp_path / "nowhere"
+    result = subprocess.run(
+        [sys.executable, "-c", "import newsroom.settings"],
+        cwd=ROOT,
+        env=_clean_env(var_dir, DEBUG="1"),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not var_dir.exists()
