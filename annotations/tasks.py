@@ -7,6 +7,7 @@ they give up the failure is shown on the review page or the knowledge-base page.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from django_tasks import task
 
@@ -46,8 +47,7 @@ def refresh_suggestions() -> dict:
     """
     gazetteer()
     total = handed_on = 0
-    ids = Article.objects.filter(status__lt=ArticleStatus.APPROVED).values_list("pk", flat=True)
-    for article_id in ids.iterator():
+    for article_id in _articles_to_refresh():
         try:
             total += suggest_for_article(article_id=article_id)
         except Exception:
@@ -56,3 +56,20 @@ def refresh_suggestions() -> dict:
             handed_on += 1
     clear_failures(article_id=None)
     return {"suggested": total, "retried_alone": handed_on}
+
+
+def _articles_to_refresh(chunk: int = 500) -> Iterator[int]:
+    """Ids of articles not yet approved, read a chunk at a time into a list.
+
+    Never through an open cursor (`.iterator()`): on SQLite an unfinished SELECT keeps a read
+    transaction open, and a write made inside it cannot wait for the lock like other writes;
+    it fails at once with "database is locked" whenever another process has written meanwhile.
+    """
+    last = 0
+    pending = Article.objects.filter(status__lt=ArticleStatus.APPROVED).order_by("pk")
+    while True:
+        ids = list(pending.filter(pk__gt=last).values_list("pk", flat=True)[:chunk])
+        yield from ids
+        if len(ids) < chunk:
+            return
+        last = ids[-1]

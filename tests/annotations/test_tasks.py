@@ -1,4 +1,9 @@
-"""Suggestion tasks: after the translation commits, retried, failures shown where expected."""
+"""Suggestion tasks: after the translation commits, retried, failures shown where expected, and
+no "database is locked" on SQLite while someone tags at the same time."""
+
+import json
+import subprocess
+import sys
 
 import pytest
 from django.db import OperationalError
@@ -8,6 +13,7 @@ from annotations import services, tasks
 from annotations.models import Mention, MentionOrigin, SuggestionFailure
 from articles.models import ArticleStatus, SegmentStatus
 from articles.mt.translate import translate_article
+from tests.conftest import ROOT, process_env
 from tests.factories import ArticleFactory, SegmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +148,83 @@ def test_an_article_that_fails_in_a_refresh_does_not_stop_the_others(monkeypatch
     )
     assert failure.reason in _page(f"/articles/{bad.pk}/")
     assert failure.reason not in _page(f"/articles/{good.pk}/")
+
+
+RACE = r"""
+import json, threading
+import django
+
+django.setup()
+from django.db import connection
+from annotations import tasks
+from annotations.models import Entity, Mention, MentionOrigin
+from annotations.services import create_mention
+from articles.models import Article, Segment
+
+# More articles than one read of an open cursor holds (Django fetches 2,000 rows at a time).
+articles = Article.objects.bulk_create(
+    Article(identity=f"{n:064x}", title="خبر", raw_text="خبر", content_hash=f"{n:064x}")
+    for n in range(2100)
+)
+text = "روحانی در ایران سخن گفت."
+Segment.objects.bulk_create(
+    Segment(article=article, position=0, kind="body", source_text=text,
+            source_key=Segment.key_for(text))
+    for article in articles
+)
+tagged = Segment.objects.create(
+    article=articles[-1], position=1, kind="body", source_text="خبرگزاری",
+    source_key=Segment.key_for("خبرگزاری"),
+)
+
+
+def create_and_tag():
+    # The review page's "Create and tag", on another connection: a new entity, then a tag.
+    entity = Entity.objects.create(name_en="Test agency", type="ORG")
+    create_mention(segment=tagged, side="source", start=0, end=8, text="خبرگزاری", entity=entity)
+    connection.close()
+
+
+real = tasks.suggest_for_article
+calls = []
+
+
+def suggest(*, article_id):
+    calls.append(article_id)
+    if len(calls) == 3:
+        other = threading.Thread(target=create_and_tag)
+        other.start()
+        other.join()
+    # Ten articles are enough to show it; the rest are skipped to keep the test quick.
+    return real(article_id=article_id) if len(calls) <= 10 else 0
+
+
+tasks.suggest_for_article = suggest
+result = tasks.refresh_suggestions.call()
+with_suggestions = (
+    Mention.objects.filter(origin=MentionOrigin.SUGGESTED)
+    .values("segment__article").distinct().count()
+)
+print(json.dumps({"result": result, "articles_with_suggestions": with_suggestions}))
+"""
+
+
+def test_a_refresh_on_sqlite_waits_for_a_concurrent_tag_instead_of_failing(sqlite_file, tmp_path):
+    """Two connections on a SQLite file in WAL mode, as the embedded default runs: a refresh of
+    suggestions, and a tag committed in the middle of it."""
+    script = tmp_path / "race.py"
+    script.write_text(RACE, encoding="utf-8")
+
+    run = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=ROOT,
+        env=process_env(sqlite_file, DJANGO_SETTINGS_MODULE="newsroom.settings"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "database is locked" not in run.stderr
+    outcome = json.loads(run.stdout.strip().splitlines()[-1])
+    assert outcome["articles_with_suggestions"] == 10
