@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,9 +22,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from articles.models import WorkerHeartbeat
+from articles.retention import purge_import_files
 from articles.retries import report_failure, times
 
 logger = logging.getLogger(__name__)
+
+PURGE_EVERY_SECONDS = 3600
 
 
 def beat(worker_id: str) -> None:
@@ -134,20 +138,20 @@ def forget_dead_workers() -> None:
 
 
 class Heartbeat(threading.Thread):
-    """Reports for a worker every WORKER_HEARTBEAT_SECONDS and rescues stranded tasks."""
+    """Reports for a worker every WORKER_HEARTBEAT_SECONDS, rescues stranded tasks and, once an
+    hour, deletes import files past their retention (articles/retention.py)."""
 
     def __init__(self, worker_id: str) -> None:
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
         self.worker_id = worker_id
         self.stopping = threading.Event()
+        self.next_purge = 0.0
 
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
                 close_old_connections()
-                beat(self.worker_id)
-                requeue_stranded()
-                forget_dead_workers()
+                self.tick()
             except Exception:  # A missed beat is retried; the worker itself must go on.
                 logger.exception("Worker heartbeat failed")
             self.stopping.wait(settings.WORKER_HEARTBEAT_SECONDS)
@@ -155,6 +159,17 @@ class Heartbeat(threading.Thread):
             WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
         finally:
             connection.close()
+
+    def tick(self) -> None:
+        beat(self.worker_id)
+        requeue_stranded()
+        forget_dead_workers()
+        if time.monotonic() >= self.next_purge:
+            # Scheduled before it runs: a purge that fails waits an hour, not a heartbeat.
+            self.next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+            purged = purge_import_files()
+            if purged.files or purged.strays:
+                logger.info("Import files past retention: %s", purged.line())
 
     def stop(self) -> None:
         self.stopping.set()
