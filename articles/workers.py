@@ -3,7 +3,8 @@
 django-tasks-db marks a task RUNNING when a worker claims it and nothing else: a worker killed
 with SIGKILL leaves it RUNNING for ever. Workers started by `manage.py db_worker` (this project's
 version) report every few seconds; a RUNNING task whose worker stopped reporting is made READY
-again, and the tasks are written to be run twice safely.
+again (the tasks are written to be run twice safely), until it has run TASK_MAX_ATTEMPTS times:
+then it is failed, and its batch or article says why.
 """
 
 from __future__ import annotations
