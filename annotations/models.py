@@ -140,3 +140,21 @@ class RejectedSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"not {self.entity_id} at {self.segment_id}:{self.side}[{self.start}:{self.end}]"
+
+
+class SuggestionFailure(models.Model):
+    """Entity suggestions that failed in the background, shown where they were expected: on the
+    article's review page, or (no article: a refresh after a knowledge-base change) on the
+    knowledge-base page and every review page. Gone once suggestions succeed again."""
+
+    article = models.ForeignKey(
+        "articles.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.TextField()
+    failed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"suggestions for {self.article_id or 'every article'}: {self.reason}"

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from annotations.failures import clear_failures
 from annotations.gazetteer import Gazetteer, Match, is_word_char
 from annotations.models import (
     Entity,
@@ -249,6 +250,7 @@ def suggest_for_article(*, article_id: int) -> int:
                 known.add(key)
                 taken.append((match.start, match.end))
     _insert(new)
+    clear_failures(article_id=article_id)
     return len(new)
 
 

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from annotations.failures import refresh_failure
 from annotations.models import Entity, EntityType
 
 
@@ -15,5 +16,11 @@ def entity_list(request: HttpRequest) -> HttpResponse:
     if kind in EntityType.values:
         entities = entities.filter(type=kind)
     page = Paginator(entities.order_by("name_en", "id"), 100).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "kind": kind, "types": EntityType.choices}
+    context = {
+        "page": page,
+        "query": query,
+        "kind": kind,
+        "types": EntityType.choices,
+        "refresh_failure": refresh_failure(),
+    }
     return render(request, "annotations/entities.html", context)

@@ -270,6 +270,11 @@ class ImportBatch(models.Model):
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True, help_text="Why the whole file could not be used.")
+    file_removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the uploaded file was deleted, its retention over; the batch stays.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

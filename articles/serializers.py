@@ -188,6 +188,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "file_removed_at",
         )
         read_only_fields = (
             "id",
@@ -200,6 +201,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "file_removed_at",
         )
 
     def validate_file(self, upload):

@@ -28,6 +28,7 @@ from articles.models import (
 )
 from articles.mt.packages import PackageError
 from articles.mt.translate import request_translation
+from articles.retries import describe_error
 from articles.search import refresh_search_text
 from articles.text.segment import split_sentences
 
@@ -404,7 +405,8 @@ def run_batch(
     batch.status = ImportStatus.RUNNING
     batch.started_at = timezone.now()
     batch.bytes_total = sum(source.size for source in sources)
-    batch.save(update_fields=["status", "started_at", "bytes_total"])
+    batch.message = ""  # a retry starts clean
+    batch.save(update_fields=["status", "started_at", "bytes_total", "message"])
     progress = _BatchProgress(batch, on_read)
     for source in sources:
         source.on_read = progress.count_bytes
@@ -417,9 +419,9 @@ def run_batch(
             batch=batch,
             on_record=progress.save,
         )
-    except Exception as exc:
+    except BaseException as exc:  # Ctrl+C and a worker's forced stop too: never left running
         batch.status = ImportStatus.FAILED
-        batch.message = f"import stopped by an unexpected error: {exc}"
+        batch.message = f"import stopped by an unexpected error: {describe_error(exc)}"
         batch.finished_at = timezone.now()
         batch.save(update_fields=["status", "message", "finished_at"])
         raise

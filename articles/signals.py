@@ -2,7 +2,8 @@
 
 `target_changed` (segment_id, old, new): a segment's target text was rewritten by a person;
 mentions on the target side must follow the text. `article_translated` (article_id): machine
-translation filled an article's segments; entity suggestions can run.
+translation filled an article's segments; entity suggestions can run. A receiver whose work is
+slow or may fail queues it with `transaction.on_commit` rather than doing it inside.
 """
 
 from django.dispatch import Signal

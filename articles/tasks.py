@@ -1,18 +1,39 @@
-"""Background tasks: run by `manage.py db_worker` (or immediately in tests)."""
+"""Background tasks: run by `manage.py db_worker` (or immediately in tests).
+
+Each is `retried` (articles/retries.py): a passing database error runs it again, and when it
+gives up, its batch or article page says why.
+"""
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
+from django.utils import timezone
 from django_tasks import task
 
 from articles.importers.source import ImportSource
-from articles.models import ImportBatch
+from articles.models import Article, ImportBatch, ImportStatus
 from articles.mt.translate import translate_article as apply_translation
+from articles.retries import retried
 from articles.services import run_batch
 
 
+def batch_failed(batch_id: int, *, reason: str) -> None:
+    """The batch page shows why, and the batch no longer reads as queued or running."""
+    ImportBatch.objects.filter(
+        pk=batch_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ).update(status=ImportStatus.FAILED, message=f"import {reason}", finished_at=timezone.now())
+
+
+def translation_failed(article_id: int, *, reason: str) -> None:
+    """The article page shows why; a reason the translation itself gave is kept."""
+    Article.objects.filter(pk=article_id, mt_error="").update(
+        mt_error=f"machine translation {reason}", updated_at=timezone.now()
+    )
+
+
 @task()
+@retried(report=batch_failed)
 def run_import_batch(batch_id: int) -> dict:
     """Import the file uploaded for a batch (admin page or REST)."""
     batch = ImportBatch.objects.get(pk=batch_id)
@@ -23,6 +44,7 @@ def run_import_batch(batch_id: int) -> dict:
 
 
 @task()
+@retried(report=translation_failed)
 def translate_article(article_id: int) -> dict:
     """Machine-translate one article's empty segments (translation memory first)."""
     return apply_translation(article_id=article_id).as_dict()

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from annotations.failures import failures_for
 from annotations.highlight import highlight
 from annotations.models import EntityType, Mention
 from annotations.services import article_entities, terminology_gaps
@@ -152,6 +153,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "approved": SegmentStatus.APPROVED,
         "entities": article_entities(article_id=article.pk),
         "entity_types": EntityType.choices,
+        "suggestion_failures": failures_for(article_id=article.pk),
     }
     return render(request, "articles/review.html", context)
 

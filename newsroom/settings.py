@@ -196,6 +196,13 @@ MT_MAX_INPUT_TOKENS = int(os.environ.get("MT_MAX_INPUT_TOKENS", "200"))
 # A worker that has not reported for this long is taken for dead and its tasks are run again.
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "30"))
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
+# A task runs at most this many times: a run that stopped its worker or hit a passing database
+# error counts; then it is failed, with the reason on its batch or article page.
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "2"))
+# How long a task that hit a passing error (database locked, connection lost) waits to run again.
+TASK_RETRY_DELAY_SECONDS = int(os.environ.get("TASK_RETRY_DELAY_SECONDS", "10"))
+# Uploaded import files are deleted this many days after their import ended (the batch stays).
+IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "30"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,3 +1,7 @@
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +68,47 @@ def mt_model(tiny_model_dir, settings):
 def _no_installed_models(tmp_path, settings):
     """Tests see an empty packages directory unless they ask for the test model."""
     settings.ARGOS_PACKAGES_DIR = tmp_path / "no-argos-packages"
+
+
+def process_env(database: Path, **extra: str) -> dict[str, str]:
+    """Environment for a real `manage.py` process on a SQLite file: production settings (tasks
+    in the database, not run at once as under pytest), everything else under the file's folder."""
+    folder = database.parent
+    env = {key: value for key, value in os.environ.items() if key != "PYTEST_VERSION"}
+    env.update(
+        DATABASE_URL=f"sqlite:///{database}",
+        SECRET_KEY="test-only-key",
+        DEBUG="0",
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        NEWSROOM_VAR_DIR=str(folder / "var"),
+        MEDIA_ROOT=str(folder / "media"),
+        ARGOS_PACKAGES_DIR=str(folder / "argos-packages"),
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A migrated SQLite file, made once a session, for tests that run real processes on it."""
+    database = tmp_path_factory.mktemp("sqlite-template") / "db.sqlite3"
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"],
+        cwd=ROOT,
+        env=process_env(database),
+        check=True,
+        timeout=300,
+    )
+    return database
+
+
+@pytest.fixture
+def sqlite_file(migrated_sqlite, tmp_path) -> Path:
+    """A fresh copy of the migrated SQLite file (WAL mode, as the embedded default runs)."""
+    database = tmp_path / "db.sqlite3"
+    shutil.copy(migrated_sqlite, database)
+    wal = migrated_sqlite.with_name(migrated_sqlite.name + "-wal")
+    if wal.exists():
+        shutil.copy(wal, database.with_name(database.name + "-wal"))
+    return database

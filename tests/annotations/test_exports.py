@@ -20,11 +20,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def article(mt_model, seed_path):
+def article(mt_model, seed_path, django_capture_on_commit_callbacks):
     """The seed, machine-translated (suggestions on both sides), with a corrected, tagged title."""
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
-    translate_article(article_id=article.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # suggestions follow the commit
+        translate_article(article_id=article.pk)
     title = Segment.objects.get(article=article, position=0)
     text = "Rouhani: no coalition between Iran and Russia to fight ISIS"
     save_segment(

@@ -13,10 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def translated_seed(mt_model, seed_path):
+def translated_seed(mt_model, seed_path, django_capture_on_commit_callbacks):
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
-    translate_article(article_id=article.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # suggestions follow the commit
+        translate_article(article_id=article.pk)
     return article
 
 

@@ -14,7 +14,10 @@ from articles.workers import Heartbeat, requeue_own
 
 
 class Command(db_worker.Command):
-    help = db_worker.Command.help + " (reports a heartbeat; re-runs tasks of dead workers)"
+    help = db_worker.Command.help + (
+        " (reports a heartbeat; re-runs tasks of dead workers up to TASK_MAX_ATTEMPTS runs; "
+        "deletes import files past IMPORT_FILE_RETENTION_DAYS)"
+    )
 
     def handle(self, *args, worker_id: str, reload: bool, batch: bool, **options) -> None:
         # Under the autoreloader the parent only watches files: the child does the work.
