@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 from articles.text.normalize import fold
+from articles.weburl import is_web_url
 
 
 class ArticleStatus(models.IntegerChoices):
@@ -127,6 +128,11 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def safe_url(self) -> str:
+        """The address if pages may link it (http or https), else "": never a `javascript:` link."""
+        return self.url if is_web_url(self.url) else ""
 
     def is_touched(self) -> bool:
         """True once an editor has changed or approved a segment: re-imports must keep it."""
