@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from articles.importers import csvfile, html, jsonarray, jsonl, txt, ziparchive
 from articles.importers.formats import FORMATS, format_for_name
-from articles.importers.records import ArticleInput, InvalidRecord, build_article_input
+from articles.importers.records import (
+    ArticleInput,
+    InvalidRecord,
+    build_article_input,
+    clean_record,
+)
 from articles.importers.source import ImportSource, RawRecord, RecordError, UnusableFile
 from articles.models import (
     Article,
@@ -252,6 +257,8 @@ def _records(source: ImportSource, fmt: str) -> Iterator[RawRecord | RecordError
                 yield from READERS[member.format_hint](member)
             except UnusableFile as exc:
                 yield RecordError(exc.name, exc.reason)
+            except ziparchive.MEMBER_ERRORS as exc:
+                yield RecordError(member.name, f"cannot read this member of the archive: {exc}")
         return
     yield from READERS[fmt](source)
 
@@ -315,17 +322,28 @@ def import_sources(
 
 
 def _import_one(
-    record: RawRecord, summary: ImportSummary, *, source_language: str, user, batch, tags
+    record: RawRecord,
+    summary: ImportSummary,
+    *,
+    source_language: str,
+    user,
+    batch,
+    tags,
 ) -> None:
+    """Import one record; whatever goes wrong with it fails it alone, with the reason."""
     from annotations.restore import is_export_record, restore_article
 
+    notes: list[str] = []
     try:
+        record, cleaned = clean_record(record)
+        notes += [cleaned] if cleaned else []
         if is_export_record(record.fields):
             outcome, warning = restore_article(
                 fields=record.fields, raw_text=record.raw_text, user=user, batch=batch
             )
         else:
             data = build_article_input(record, source_language=source_language)
+            notes += data.notes
             outcome, warning = import_article(data=data, user=user, batch=batch, tags=tags)
     except InvalidRecord as exc:
         summary.fail(record.label, str(exc))
@@ -334,7 +352,15 @@ def _import_one(
         logger.exception("database error importing %s", record.label)
         summary.fail(record.label, f"database error: {exc}")
         return
+    except Exception as exc:  # a pathological text or a bug must not stop the rest of the file
+        logger.exception("unexpected error importing %s", record.label)
+        detail = f"{type(exc).__name__}: {exc}"
+        summary.fail(record.label, f"could not be imported ({detail[:300]})")
+        return
     summary.count(outcome)
+    if outcome != Outcome.SKIPPED:
+        for note in notes:
+            summary.warn(record.label, note)
     if warning:
         summary.warn(record.label, warning)
 
