@@ -148,6 +148,14 @@ class SourceVersion(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_versions")
     content_hash = models.CharField(max_length=64)
     batch = models.ForeignKey("ImportBatch", null=True, blank=True, on_delete=models.SET_NULL)
+    file_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the file the text came from."
+    )
+    file_position = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The record's place in that file: within a file the later record wins.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,7 +18,7 @@ from articles.importers.records import (
     build_article_input,
     clean_record,
 )
-from articles.importers.source import ImportSource, RawRecord, RecordError, UnusableFile
+from articles.importers.source import ImportSource, Origin, RawRecord, RecordError, UnusableFile
 from articles.models import (
     Article,
     ImportBatch,
@@ -188,8 +188,25 @@ def _set_tags(article: Article, names: list[str], tags: _TagCache, *, new: bool)
         article.tags.set(tags.ids(names))
 
 
+def _later_in_same_file(article: Article, origin: Origin | None) -> bool:
+    """Whether the article's current text came from an earlier record of the record's own file."""
+    if origin is None:
+        return False
+    return article.source_versions.filter(
+        content_hash=article.content_hash,
+        file_sha256=origin.file_sha256,
+        file_position__lt=origin.position,
+    ).exists()
+
+
 def _write_article(
-    data: ArticleInput, *, user, batch: ImportBatch | None, tags: _TagCache, known_new: bool
+    data: ArticleInput,
+    *,
+    user,
+    batch: ImportBatch | None,
+    tags: _TagCache,
+    known_new: bool,
+    origin: Origin | None,
 ) -> tuple[str, str | None]:
     # A new identity is inserted straight away: the unique key catches a concurrent twin.
     article = (
@@ -197,6 +214,7 @@ def _write_article(
         if known_new
         else Article.objects.select_for_update().filter(identity=data.identity).first()
     )
+    versions = article.source_versions if article is not None else None
     if article is None:
         article = Article(identity=data.identity, imported_by=user)
         _apply_fields(article, data, batch=batch)
@@ -204,7 +222,19 @@ def _write_article(
         outcome = Outcome.CREATED
     elif article.content_hash == data.content_hash:
         return Outcome.SKIPPED, None
-    elif article.source_versions.filter(content_hash=data.content_hash).exists():
+    elif (
+        origin
+        and versions.filter(
+            file_sha256=origin.file_sha256, file_position__gt=origin.position
+        ).exists()
+    ):
+        # Within a file the later record wins, also when this file is imported again after an
+        # interruption that failed this record but not the later one.
+        return Outcome.SKIPPED, "a later record of this file already gave this article its text"
+    elif (
+        not _later_in_same_file(article, origin)
+        and versions.filter(content_hash=data.content_hash).exists()
+    ):
         return Outcome.SKIPPED, "an older text of this article was met again and not applied"
     elif article.is_touched():
         return Outcome.SKIPPED, "the text changed, but editors have worked on this article"
@@ -216,7 +246,15 @@ def _write_article(
     warning = _create_segments(article, data, user)
     refresh_search_text(article.pk)
     _set_tags(article, data.tags, tags, new=outcome == Outcome.CREATED)
-    SourceVersion.objects.create(article=article, content_hash=data.content_hash, batch=batch)
+    SourceVersion.objects.update_or_create(
+        article=article,
+        content_hash=data.content_hash,
+        defaults={
+            "batch": batch,
+            "file_sha256": origin.file_sha256 if origin else "",
+            "file_position": origin.position if origin else None,
+        },
+    )
     return outcome, warning
 
 
@@ -226,9 +264,11 @@ def import_article(
     user=None,
     batch: ImportBatch | None = None,
     tags: _TagCache | None = None,
+    origin: Origin | None = None,
 ) -> tuple[str, str | None]:
     """Create, update or skip one article by its identity, all in one transaction.
 
+    `origin` (the file and the record's place in it) lets a later record of the same file win.
     Returns the outcome and a warning for the user, if any.
     """
     tags = tags or _TagCache()
@@ -239,12 +279,19 @@ def import_article(
     try:
         with transaction.atomic():
             return _write_article(
-                data, user=user, batch=batch, tags=tags, known_new=current_hash is None
+                data,
+                user=user,
+                batch=batch,
+                tags=tags,
+                known_new=current_hash is None,
+                origin=origin,
             )
     except IntegrityError:
         # Another import created this article meanwhile: take this record as a re-import.
         with transaction.atomic():
-            return _write_article(data, user=user, batch=batch, tags=tags, known_new=False)
+            return _write_article(
+                data, user=user, batch=batch, tags=tags, known_new=False, origin=origin
+            )
 
 
 def _records(source: ImportSource, fmt: str) -> Iterator[RawRecord | RecordError]:
@@ -296,7 +343,8 @@ def import_sources(
     for source in sources:
         try:
             source_fmt = resolve_format(source, fmt)
-            for item in _records(source, source_fmt):
+            file_sha256 = source.fingerprint()
+            for position, item in enumerate(_records(source, source_fmt), start=1):
                 if isinstance(item, RecordError):
                     summary.fail(item.record, item.reason)
                 else:
@@ -307,6 +355,7 @@ def import_sources(
                         user=user,
                         batch=batch,
                         tags=tags,
+                        origin=Origin(file_sha256, position),
                     )
                 if on_record:
                     on_record(summary)
@@ -329,6 +378,7 @@ def _import_one(
     user,
     batch,
     tags,
+    origin: Origin | None = None,
 ) -> None:
     """Import one record; whatever goes wrong with it fails it alone, with the reason."""
     from annotations.restore import is_export_record, restore_article
@@ -344,7 +394,9 @@ def _import_one(
         else:
             data = build_article_input(record, source_language=source_language)
             notes += data.notes
-            outcome, warning = import_article(data=data, user=user, batch=batch, tags=tags)
+            outcome, warning = import_article(
+                data=data, user=user, batch=batch, tags=tags, origin=origin
+            )
     except InvalidRecord as exc:
         summary.fail(record.label, str(exc))
         return

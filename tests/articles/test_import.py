@@ -638,6 +638,56 @@ def test_markup_that_hides_text_keeps_the_text_and_notes_what_was_removed(tmp_pa
     assert "markup.jsonl line 3: markup removed: 6 words inside <script>" in err
 
 
+def test_a_later_record_of_a_file_wins_after_an_interrupted_import(tmp_path, monkeypatch):
+    from articles import services
+
+    first = {"title": "خبر", "body": "نسخه نخست خبر.", "url": "https://e.ir/same"}
+    later = {"title": "خبر", "body": "نسخه پسین خبر.", "url": "https://e.ir/same"}
+    path = write_jsonl(tmp_path / "twice.jsonl", [first, _good(1), later])
+
+    # The uninterrupted import, for comparison.
+    run_import(path)
+    expected = list(
+        Article.objects.get(url="https://e.ir/same").segments.values_list("source_text", flat=True)
+    )
+    assert "نسخه پسین خبر." in expected
+    Article.objects.all().delete()
+
+    # The first record fails (the database went away), the later one lands.
+    real = services.import_article
+
+    def database_gone(*, data, **kwargs):
+        if "نسخه نخست" in data.raw_text:
+            raise services.DatabaseError("server closed the connection unexpectedly")
+        return real(data=data, **kwargs)
+
+    monkeypatch.setattr(services, "import_article", database_gone)
+    code, _, _ = run_import(path)
+    assert code == 1
+    monkeypatch.setattr(services, "import_article", real)
+
+    code, out, _ = run_import(path)
+
+    assert code == 0
+    assert out.strip().endswith("created 0, updated 0, skipped 3, failed 0")
+    article = Article.objects.get(url="https://e.ir/same")
+    assert list(article.segments.values_list("source_text", flat=True)) == expected
+
+
+def test_within_a_file_the_later_record_wins_even_over_a_text_met_before(tmp_path):
+    first = {"title": "خبر", "body": "نسخه یک.", "url": "https://e.ir/abc"}
+    second = {"title": "خبر", "body": "نسخه دو.", "url": "https://e.ir/abc"}
+    path = write_jsonl(tmp_path / "aba.jsonl", [first, second, first])
+
+    _, out, _ = run_import(path)
+    assert out.strip().endswith("created 1, updated 2, skipped 0, failed 0")
+    _, out, _ = run_import(path)
+    assert out.strip().endswith("created 0, updated 0, skipped 3, failed 0")
+
+    article = Article.objects.get()
+    assert "نسخه یک." in article.segments.values_list("source_text", flat=True)
+
+
 @pytest.mark.parametrize(
     ("member", "reason"),
     [
