@@ -246,15 +246,17 @@ def _write_article(
     warning = _create_segments(article, data, user)
     refresh_search_text(article.pk)
     _set_tags(article, data.tags, tags, new=outcome == Outcome.CREATED)
-    SourceVersion.objects.update_or_create(
-        article=article,
-        content_hash=data.content_hash,
-        defaults={
-            "batch": batch,
-            "file_sha256": origin.file_sha256 if origin else "",
-            "file_position": origin.position if origin else None,
-        },
-    )
+    where = {
+        "batch": batch,
+        "file_sha256": origin.file_sha256 if origin else "",
+        "file_position": origin.position if origin else None,
+    }
+    # A text met before and applied again (a later record of the file) moves its version along.
+    met_before = outcome == Outcome.UPDATED and versions.filter(
+        content_hash=data.content_hash
+    ).update(**where)
+    if not met_before:
+        SourceVersion.objects.create(article=article, content_hash=data.content_hash, **where)
     return outcome, warning
 
 

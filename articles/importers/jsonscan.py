@@ -18,8 +18,12 @@ from .bounds import field_name, too_deep_reason, too_large_reason
 CHUNK_SIZE = 64 * 1024
 _STRUCTURAL = re.compile(rb'[\[\]{},"]')
 _STRING_BODY = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
+# Inside a record only brackets count: whole strings and everything else are passed over at once.
+_INSIDE = re.compile(rb'(?:[^"\[\]{}]++|"[^"\\]*+(?:\\.[^"\\]*+)*+")*+', re.DOTALL)
+# The key right before an opening bracket, to name the field that nests too deep.
+_LOOK_BACK = 256
+_KEY_BEFORE = re.compile(rb'"((?:[^"\\]|\\.){1,100})"\s*:\s*\Z', re.DOTALL)
 _WHITESPACE = b" \t\r\n"
-_KEY_MAX = 100
 _OPEN = {ord("["): ord("]"), ord("{"): ord("}")}
 _CLOSE = {ord("]"), ord("}")}
 _SEPARATORS = {ord(","), ord("]")}  # between an array's items, and its end
@@ -55,17 +59,16 @@ class _Splitter:
         self.size = 0
         self.refused: str | None = None
         self.after_comma = False
-        # The last key read at the record's own level, to name the field that nests too deep.
-        self.key: bytearray | None = None
-        self.last_key: bytes | None = None
-        self.field: str | None = None
+        # Where the record's field being read was opened, to name it if it nests too deep.
+        self.field_at: tuple[bytes, bytes, int] | None = None
+        self.tail = b""  # the end of the previous chunk, where that field's key may be
 
     # -- the record being read ----------------------------------------------------------------
 
     def _start_item(self) -> None:
         self.in_item = True
         self.parts, self.size, self.refused = [], 0, None
-        self.last_key = self.field = None
+        self.field_at = None
 
     def _keep(self, data: bytes, start: int, end: int) -> None:
         if self.refused or end <= start:
@@ -95,15 +98,25 @@ class _Splitter:
 
     # -- brackets -----------------------------------------------------------------------------
 
-    def _open(self, byte: int) -> None:
-        if self.depth == self.base + 1 and self.openers[-1:] == b"{":
-            key = self.last_key
-            self.field = field_name(key.decode("utf-8", "replace")) if key else None
+    def _open(self, byte: int, data: bytes, at: int) -> None:
+        if self.depth == self.base + 1:
+            self.field_at = (self.tail, data, at) if self.openers[-1:] == b"{" else None
         self.depth += 1
         if len(self.openers) < self.base + self.max_depth:
             self.openers.append(byte)
         elif self.depth > self.base + self.max_depth:
-            self._refuse(too_deep_reason(self.field))
+            self._refuse(too_deep_reason(self._field()))
+
+    def _field(self) -> str | None:
+        """The key the record's too-deep field was opened under, when it can be read back."""
+        if self.field_at is None:
+            return None
+        tail, data, at = self.field_at
+        before = (tail if at < _LOOK_BACK else b"") + data[max(0, at - _LOOK_BACK) : at]
+        key = _KEY_BEFORE.search(before)
+        return (
+            field_name(key.group().rstrip(b": \t\r\n").decode("utf-8", "replace")) if key else None
+        )
 
     def _close(self, byte: int) -> None:
         if self.depth == 0:
@@ -139,16 +152,13 @@ class _Splitter:
             if self.in_string:
                 body_end = _STRING_BODY.match(data, pos).end()
                 if body_end >= end:
-                    self._capture_key(data, pos, end)
                     pos = end
                     break
                 if data[body_end] != ord('"'):  # a backslash whose escaped byte comes next chunk
-                    self._capture_key(data, pos, body_end)
                     self.carry = data[body_end:]
                     end = body_end
                     pos = end
                     break
-                self._capture_key(data, pos, body_end)
                 self.in_string = False
                 pos = body_end + 1
                 if self.in_item and not self.array and self.depth == 0:
@@ -159,6 +169,11 @@ class _Splitter:
                 continue
             if self.in_item and self.refused:
                 pos = self._skip_deep(data, pos, end)
+                if pos >= end:
+                    break
+            if self.depth > self.base:
+                # Inside a record: on to the next bracket, or to a string the chunk cuts off.
+                pos = _INSIDE.match(data, pos).end()
                 if pos >= end:
                     break
             match = _STRUCTURAL.search(data, pos)
@@ -182,15 +197,11 @@ class _Splitter:
                     self._start_item()
                     start = stop
                 self.in_string = True
-                if self.depth == self.base + 1 and self.openers[-1:] == b"{":
-                    self.key, self.last_key = bytearray(b'"'), None
-                else:
-                    self.key = None
             elif byte in _OPEN:
                 if not self.in_item:
                     self._start_item()
                     start = stop
-                self._open(byte)
+                self._open(byte, data, stop)
             elif self.array and self.depth == 1 and byte in _SEPARATORS:
                 self._keep(data, start, stop)
                 start = pos
@@ -216,6 +227,7 @@ class _Splitter:
                 raise BrokenJSON("unexpected ',' between values")
         if self.in_item:
             self._keep(data, start, end)
+        self.tail = (self.tail + data[max(0, end - _LOOK_BACK) : end])[-_LOOK_BACK:]
 
     def _begin(self, byte: int) -> None:
         if byte == ord("["):
@@ -228,17 +240,6 @@ class _Splitter:
     def _outside_record(self, gap: bytes) -> None:
         if gap.strip(_WHITESPACE):
             raise BrokenJSON(f"unexpected text {gap.strip(_WHITESPACE)[:20]!r} between records")
-
-    def _capture_key(self, data: bytes, start: int, end: int) -> None:
-        if self.key is None:
-            return
-        if len(self.key) + end - start > _KEY_MAX:
-            self.key = None
-            return
-        self.key += data[start:end]
-        if end < len(data) and data[end : end + 1] == b'"':
-            self.last_key = bytes(self.key) + b'"'
-            self.key = None
 
     def finish(self) -> Iterator[Item]:
         if self.in_string or self.carry:

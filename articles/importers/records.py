@@ -220,6 +220,9 @@ class _Removed:
         self.first: tuple[str, str] | None = None
 
     def clean(self, text: str, where: str) -> str:
+        found = first_forbidden(text)
+        if found is None:
+            return text
         text = text.translate(_LINE_END_CONTROLS)
         found = first_forbidden(text)
         if found is None:
