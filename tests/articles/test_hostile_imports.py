@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -211,9 +210,23 @@ class Run:
             return connection.execute(query).fetchall()
 
 
-def _limits() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+# Runs manage.py under the limits, then writes the process's peak resident memory (VmHWM, which
+# only counts this program, not the pytest process it was started from) to HOSTILE_PEAK_FILE.
+LIMITED_MANAGE = f"""
+import atexit, os, resource, runpy, sys
+resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE}))
+resource.setrlimit(resource.RLIMIT_CPU, ({CPU_SECONDS}, {CPU_SECONDS}))
+
+def report():
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM"))
+    with open(os.environ["HOSTILE_PEAK_FILE"], "w") as out:
+        out.write(peak)
+
+atexit.register(report)
+sys.argv = ["manage.py", *sys.argv[1:]]
+runpy.run_path("manage.py", run_name="__main__")
+"""
 
 
 def _environment(work: Path, database: Path) -> dict[str, str]:
@@ -229,23 +242,23 @@ def _environment(work: Path, database: Path) -> dict[str, str]:
 
 def _manage(work: Path, database: Path, *args: str) -> Run:
     out, err = work / f"{database.stem}.out", work / f"{database.stem}.err"
+    peak = work / f"{database.stem}.peak"
+    env = {**_environment(work, database), "HOSTILE_PEAK_FILE": str(peak)}
     started = time.monotonic()
     with out.open("w") as stdout, err.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), *args],
+        process = subprocess.run(
+            [sys.executable, "-c", LIMITED_MANAGE, *args],
             cwd=ROOT,
-            env=_environment(work, database),
+            env=env,
             stdout=stdout,
             stderr=stderr,
-            preexec_fn=_limits,
+            check=False,
         )
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
     return Run(
         code=process.returncode,
         out=out.read_text(),
         err=err.read_text(),
-        peak_mb=usage.ru_maxrss / 1024,
+        peak_mb=int(peak.read_text()) / 1024 if peak.exists() else float("inf"),
         seconds=time.monotonic() - started,
         database=database,
     )

@@ -712,3 +712,21 @@ def test_a_zip_member_whose_name_leaves_the_archive_is_skipped_with_a_reason(
     assert f"names.zip:{member}: skipped: " in err
     assert reason in err
     assert _good_urls() == {"https://e.ir/g1"}
+
+
+def test_a_damaged_zip_member_fails_alone(tmp_path):
+    archive = tmp_path / "damaged.zip"
+    payload = _dumps([_good(9)]).encode()
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr("bad.json", payload)
+        zf.writestr("ok.json", _dumps([_good(1)]))
+    data = archive.read_bytes()
+    at = data.index(payload) + 5
+    archive.write_bytes(data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :])  # CRC mismatch
+
+    code, _, err = run_import(archive)
+
+    assert code == 1
+    assert "damaged.zip:bad.json: cannot read this member of the archive" in err
+    assert _good_urls() == {"https://e.ir/g1"}
+    assert ImportBatch.objects.get().status == ImportStatus.DONE
