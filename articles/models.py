@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 from articles.text.normalize import fold
+from articles.weburl import is_web_url
 
 
 class ArticleStatus(models.IntegerChoices):
@@ -128,6 +129,11 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def safe_url(self) -> str:
+        """The address if pages may link it (http or https), else "": never a `javascript:` link."""
+        return self.url if is_web_url(self.url) else ""
+
     def is_touched(self) -> bool:
         """True once an editor has changed or approved a segment: re-imports must keep it."""
         return (
@@ -142,6 +148,14 @@ class SourceVersion(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_versions")
     content_hash = models.CharField(max_length=64)
     batch = models.ForeignKey("ImportBatch", null=True, blank=True, on_delete=models.SET_NULL)
+    file_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the file the text came from."
+    )
+    file_position = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The record's place in that file: within a file the later record wins.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,8 +12,13 @@ from django.utils import timezone
 
 from articles.importers import csvfile, html, jsonarray, jsonl, txt, ziparchive
 from articles.importers.formats import FORMATS, format_for_name
-from articles.importers.records import ArticleInput, InvalidRecord, build_article_input
-from articles.importers.source import ImportSource, RawRecord, RecordError, UnusableFile
+from articles.importers.records import (
+    ArticleInput,
+    InvalidRecord,
+    build_article_input,
+    clean_record,
+)
+from articles.importers.source import ImportSource, Origin, RawRecord, RecordError, UnusableFile
 from articles.models import (
     Article,
     ImportBatch,
@@ -184,8 +189,25 @@ def _set_tags(article: Article, names: list[str], tags: _TagCache, *, new: bool)
         article.tags.set(tags.ids(names))
 
 
+def _later_in_same_file(article: Article, origin: Origin | None) -> bool:
+    """Whether the article's current text came from an earlier record of the record's own file."""
+    if origin is None:
+        return False
+    return article.source_versions.filter(
+        content_hash=article.content_hash,
+        file_sha256=origin.file_sha256,
+        file_position__lt=origin.position,
+    ).exists()
+
+
 def _write_article(
-    data: ArticleInput, *, user, batch: ImportBatch | None, tags: _TagCache, known_new: bool
+    data: ArticleInput,
+    *,
+    user,
+    batch: ImportBatch | None,
+    tags: _TagCache,
+    known_new: bool,
+    origin: Origin | None,
 ) -> tuple[str, str | None]:
     # A new identity is inserted straight away: the unique key catches a concurrent twin.
     article = (
@@ -193,6 +215,7 @@ def _write_article(
         if known_new
         else Article.objects.select_for_update().filter(identity=data.identity).first()
     )
+    versions = article.source_versions if article is not None else None
     if article is None:
         article = Article(identity=data.identity, imported_by=user)
         _apply_fields(article, data, batch=batch)
@@ -200,7 +223,19 @@ def _write_article(
         outcome = Outcome.CREATED
     elif article.content_hash == data.content_hash:
         return Outcome.SKIPPED, None
-    elif article.source_versions.filter(content_hash=data.content_hash).exists():
+    elif (
+        origin
+        and versions.filter(
+            file_sha256=origin.file_sha256, file_position__gt=origin.position
+        ).exists()
+    ):
+        # Within a file the later record wins, also when this file is imported again after an
+        # interruption that failed this record but not the later one.
+        return Outcome.SKIPPED, "a later record of this file already gave this article its text"
+    elif (
+        not _later_in_same_file(article, origin)
+        and versions.filter(content_hash=data.content_hash).exists()
+    ):
         return Outcome.SKIPPED, "an older text of this article was met again and not applied"
     elif article.is_touched():
         return Outcome.SKIPPED, "the text changed, but editors have worked on this article"
@@ -212,7 +247,17 @@ def _write_article(
     warning = _create_segments(article, data, user)
     refresh_search_text(article.pk)
     _set_tags(article, data.tags, tags, new=outcome == Outcome.CREATED)
-    SourceVersion.objects.create(article=article, content_hash=data.content_hash, batch=batch)
+    where = {
+        "batch": batch,
+        "file_sha256": origin.file_sha256 if origin else "",
+        "file_position": origin.position if origin else None,
+    }
+    # A text met before and applied again (a later record of the file) moves its version along.
+    met_before = outcome == Outcome.UPDATED and versions.filter(
+        content_hash=data.content_hash
+    ).update(**where)
+    if not met_before:
+        SourceVersion.objects.create(article=article, content_hash=data.content_hash, **where)
     return outcome, warning
 
 
@@ -222,9 +267,11 @@ def import_article(
     user=None,
     batch: ImportBatch | None = None,
     tags: _TagCache | None = None,
+    origin: Origin | None = None,
 ) -> tuple[str, str | None]:
     """Create, update or skip one article by its identity, all in one transaction.
 
+    `origin` (the file and the record's place in it) lets a later record of the same file win.
     Returns the outcome and a warning for the user, if any.
     """
     tags = tags or _TagCache()
@@ -235,12 +282,19 @@ def import_article(
     try:
         with transaction.atomic():
             return _write_article(
-                data, user=user, batch=batch, tags=tags, known_new=current_hash is None
+                data,
+                user=user,
+                batch=batch,
+                tags=tags,
+                known_new=current_hash is None,
+                origin=origin,
             )
     except IntegrityError:
         # Another import created this article meanwhile: take this record as a re-import.
         with transaction.atomic():
-            return _write_article(data, user=user, batch=batch, tags=tags, known_new=False)
+            return _write_article(
+                data, user=user, batch=batch, tags=tags, known_new=False, origin=origin
+            )
 
 
 def _records(source: ImportSource, fmt: str) -> Iterator[RawRecord | RecordError]:
@@ -253,6 +307,8 @@ def _records(source: ImportSource, fmt: str) -> Iterator[RawRecord | RecordError
                 yield from READERS[member.format_hint](member)
             except UnusableFile as exc:
                 yield RecordError(exc.name, exc.reason)
+            except ziparchive.MEMBER_ERRORS as exc:
+                yield RecordError(member.name, f"cannot read this member of the archive: {exc}")
         return
     yield from READERS[fmt](source)
 
@@ -290,7 +346,8 @@ def import_sources(
     for source in sources:
         try:
             source_fmt = resolve_format(source, fmt)
-            for item in _records(source, source_fmt):
+            file_sha256 = source.fingerprint()
+            for position, item in enumerate(_records(source, source_fmt), start=1):
                 if isinstance(item, RecordError):
                     summary.fail(item.record, item.reason)
                 else:
@@ -301,6 +358,7 @@ def import_sources(
                         user=user,
                         batch=batch,
                         tags=tags,
+                        origin=Origin(file_sha256, position),
                     )
                 if on_record:
                     on_record(summary)
@@ -316,18 +374,32 @@ def import_sources(
 
 
 def _import_one(
-    record: RawRecord, summary: ImportSummary, *, source_language: str, user, batch, tags
+    record: RawRecord,
+    summary: ImportSummary,
+    *,
+    source_language: str,
+    user,
+    batch,
+    tags,
+    origin: Origin | None = None,
 ) -> None:
+    """Import one record; whatever goes wrong with it fails it alone, with the reason."""
     from annotations.restore import is_export_record, restore_article
 
+    notes: list[str] = []
     try:
+        record, cleaned = clean_record(record)
+        notes += [cleaned] if cleaned else []
         if is_export_record(record.fields):
             outcome, warning = restore_article(
                 fields=record.fields, raw_text=record.raw_text, user=user, batch=batch
             )
         else:
             data = build_article_input(record, source_language=source_language)
-            outcome, warning = import_article(data=data, user=user, batch=batch, tags=tags)
+            notes += data.notes
+            outcome, warning = import_article(
+                data=data, user=user, batch=batch, tags=tags, origin=origin
+            )
     except InvalidRecord as exc:
         summary.fail(record.label, str(exc))
         return
@@ -335,7 +407,15 @@ def _import_one(
         logger.exception("database error importing %s", record.label)
         summary.fail(record.label, f"database error: {exc}")
         return
+    except Exception as exc:  # a pathological text or a bug must not stop the rest of the file
+        logger.exception("unexpected error importing %s", record.label)
+        detail = f"{type(exc).__name__}: {exc}"
+        summary.fail(record.label, f"could not be imported ({detail[:300]})")
+        return
     summary.count(outcome)
+    if outcome != Outcome.SKIPPED:
+        for note in notes:
+            summary.warn(record.label, note)
     if warning:
         summary.warn(record.label, warning)
 

@@ -161,6 +161,8 @@ MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_IMPORT_UPLOAD_BYTES = int(os.environ.get("MAX_IMPORT_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+# One imported record (a line, a JSON object, a CSV row, a txt/html file) may hold this much text.
+MAX_RECORD_TEXT_BYTES = int(os.environ.get("MAX_RECORD_TEXT_BYTES", str(5 * 1024 * 1024)))
 
 TASKS = {
     "default": {

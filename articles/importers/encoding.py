@@ -7,6 +7,7 @@ import io
 import unicodedata
 from typing import BinaryIO
 
+from .bounds import TooLarge
 from .source import UnusableFile
 
 SAMPLE_SIZE = 64 * 1024
@@ -84,11 +85,20 @@ def open_text(stream: BinaryIO, *, name: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(buffered, encoding=encoding, errors="strict", newline="")
 
 
-def read_all_text(stream: BinaryIO, *, name: str) -> str:
-    """Whole-file decode for one-article formats (txt, html); decoding errors name the file."""
-    text_stream = open_text(stream, name=name)
+def read_all_text(stream: BinaryIO, *, name: str, limit: int) -> str:
+    """Whole-file decode for one-article formats (txt, html), reading at most `limit` bytes.
+
+    Raises TooLarge for a longer file (only `limit` bytes are ever read, so a huge archive member
+    costs no memory); decoding errors name the file.
+    """
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
+    sample = buffered.peek(SAMPLE_SIZE)[:SAMPLE_SIZE]
+    encoding = detect_encoding(sample, name=name)
+    data = buffered.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(limit)
     try:
-        text = text_stream.read()
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise UnusableFile(
             name, f"invalid {exc.encoding} byte sequence at byte {exc.start}"

@@ -3,6 +3,7 @@
 import json
 from collections.abc import Iterator
 
+from .bounds import TooDeep, TooLarge, bounded_lines, check_nesting, max_record_bytes
 from .encoding import open_text
 from .source import ImportSource, RawRecord, RecordError, UnusableFile
 
@@ -13,15 +14,27 @@ def read(source: ImportSource) -> Iterator[RawRecord | RecordError]:
         seen_any = False
         line_no = 0
         try:
-            for line_no, line in enumerate(text, start=1):
+            lines = bounded_lines(text, limit=max_record_bytes())
+            for line_no, line in enumerate(lines, start=1):
+                label = f"{source.name} line {line_no}"
+                if isinstance(line, TooLarge):
+                    seen_any = True
+                    yield RecordError(label, str(line))
+                    continue
                 if not line.strip():
                     continue
                 seen_any = True
-                label = f"{source.name} line {line_no}"
                 try:
+                    check_nesting(line)
                     value = json.loads(line)
+                except TooDeep as exc:
+                    yield RecordError(label, str(exc))
+                    continue
                 except json.JSONDecodeError as exc:
                     yield RecordError(label, f"invalid JSON: {exc.msg} (column {exc.colno})")
+                    continue
+                except ValueError as exc:  # e.g. an integer longer than Python's digit limit
+                    yield RecordError(label, f"invalid JSON: {exc}")
                     continue
                 if not isinstance(value, dict):
                     kind = type(value).__name__.replace("dict", "object").replace("list", "array")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from articles.text.controls import describe, first_forbidden, strip_forbidden
 from articles.text.jalali import parse_datetime
 from articles.text.pipeline import PreparedText, prepare_html, prepare_plain_text, prepare_record
 from articles.text.segment import SegmentDraft
+from articles.weburl import is_web_url
 
+from .bounds import MAX_NESTING, TooDeep, check_nesting, too_deep_reason
 from .source import RawRecord
 
 TITLE_FIELDS = ("title", "headline")
@@ -46,6 +49,7 @@ class ArticleInput:
     scraped_at: datetime | None
     tags: list[str]
     translation: Translation | None
+    notes: tuple[str, ...] = ()
 
 
 def _sha256(text: str) -> str:
@@ -66,6 +70,15 @@ def _text_field(fields: dict, names: tuple[str, ...]) -> str:
     return ""
 
 
+def _json_cell(value: str, name: str):
+    """A JSON value written into a text cell (CSV): nesting checked before it is parsed."""
+    try:
+        check_nesting(value, levels=MAX_NESTING - 1)
+    except TooDeep:
+        raise InvalidRecord(too_deep_reason(name)) from None
+    return json.loads(value)
+
+
 def _tags(fields: dict) -> list[str]:
     value = fields.get("tags", fields.get("keywords"))
     if value in (None, ""):
@@ -73,9 +86,9 @@ def _tags(fields: dict) -> list[str]:
     if isinstance(value, str):
         if value.lstrip().startswith("["):
             try:
-                value = json.loads(value)
-            except json.JSONDecodeError as exc:
-                raise InvalidRecord(f"tags: not a JSON list ({exc.msg})") from exc
+                value = _json_cell(value, "tags")
+            except ValueError as exc:
+                raise InvalidRecord(f"tags: not a JSON list ({exc})") from exc
         else:
             value = value.replace("؛", ";").replace("|", ";").replace(",", ";").split(";")
     if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
@@ -96,9 +109,9 @@ def _translation(fields: dict) -> Translation | None:
         return None
     if isinstance(value, str) and value.lstrip().startswith("{"):
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise InvalidRecord(f"translation: invalid JSON ({exc.msg})") from exc
+            value = _json_cell(value, "translation")
+        except ValueError as exc:
+            raise InvalidRecord(f"translation: invalid JSON ({exc})") from exc
     if isinstance(value, str):
         return Translation(title="", body=value.strip())
     if not isinstance(value, dict):
@@ -120,6 +133,19 @@ def _date(fields: dict, names: tuple[str, ...]) -> datetime | None:
         except ValueError as exc:
             raise InvalidRecord(f"{name}: {exc}") from exc
     return None
+
+
+def _url(fields: dict) -> str:
+    url = _text_field(fields, URL_FIELDS)
+    if len(url) > 2000:
+        raise InvalidRecord("url longer than 2000 characters")
+    if url and not is_web_url(url):
+        shown = url if len(url) <= 60 else url[:57] + "..."
+        raise InvalidRecord(
+            f"url must be an http:// or https:// address, not {shown!r}; "
+            "fix the address or leave it out"
+        )
+    return url
 
 
 def _identity(*, external_id: str, url: str, prepared: PreparedText) -> str:
@@ -150,9 +176,7 @@ def build_article_input(record: RawRecord, *, source_language: str) -> ArticleIn
         raise InvalidRecord(str(exc)) from exc
 
     external_id = _text_field(fields, ("external_id",))
-    url = _text_field(fields, URL_FIELDS)
-    if len(url) > 2000:
-        raise InvalidRecord("url longer than 2000 characters")
+    url = _url(fields)
     language = _text_field(fields, LANGUAGE_FIELDS) or source_language
     published_at = _date(fields, DATE_FIELDS) or prepared.published_at
     scraped_at = _date(fields, ("scraped_at",)) or prepared.scraped_at
@@ -180,4 +204,65 @@ def build_article_input(record: RawRecord, *, source_language: str) -> ArticleIn
         scraped_at=scraped_at,
         tags=_tags(fields),
         translation=translation,
+        notes=prepared.notes,
     )
+
+
+# Vertical tab and form feed end a line (normalize_chars reads them so); XML forbids them as such.
+_LINE_END_CONTROLS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+
+
+class _Removed:
+    """Counts the characters taken out of one record, and remembers the first for the note."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: tuple[str, str] | None = None
+
+    def clean(self, text: str, where: str) -> str:
+        found = first_forbidden(text)
+        if found is None:
+            return text
+        text = text.translate(_LINE_END_CONTROLS)
+        found = first_forbidden(text)
+        if found is None:
+            return text
+        cleaned = strip_forbidden(text)
+        self.count += len(text) - len(cleaned)
+        self.first = self.first or (found[1], where)
+        return cleaned
+
+    def walk(self, value, where: str):
+        if isinstance(value, str):
+            return self.clean(value, where)
+        if isinstance(value, list):
+            return [self.walk(item, where) for item in value]
+        if isinstance(value, dict):
+            return {self.clean(k, where): self.walk(v, where) for k, v in value.items()}
+        return value
+
+    def note(self) -> str | None:
+        if not self.count or self.first is None:
+            return None
+        char, where = self.first
+        noun = "character" if self.count == 1 else "characters"
+        first = ", the first" if self.count > 1 else ""
+        return f"removed {self.count} {noun} XML 1.0 forbids ({describe(char)} in {where}{first})"
+
+
+def clean_record(record: RawRecord) -> tuple[RawRecord, str | None]:
+    """The record without the characters XML 1.0 forbids (NUL included), and a note if any went.
+
+    No stored text may hold them: PostgreSQL refuses NUL outright, and the TMX/XLIFF exports would
+    not be well-formed. Nesting is bounded by the readers, so the walk is shallow.
+    """
+    removed = _Removed()
+    if record.fields is None:
+        raw_text = removed.clean(record.raw_text, "the text")
+        return replace(record, raw_text=raw_text), removed.note()
+    fields = {
+        removed.clean(key, key): removed.walk(value, key) for key, value in record.fields.items()
+    }
+    # The raw text of a structured record is its fields as read; what it loses is counted there.
+    raw_text = _Removed().clean(record.raw_text, "")
+    return replace(record, raw_text=raw_text, fields=fields), removed.note()

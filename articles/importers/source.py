@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from collections.abc import Callable
@@ -25,6 +26,14 @@ class RecordError:
 
     record: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record stands: the SHA-256 of its file and its place in it, counted from 1."""
+
+    file_sha256: str
+    position: int
 
 
 @dataclass
@@ -93,3 +102,8 @@ class ImportSource:
 
     def open(self) -> io.BufferedReader:
         return io.BufferedReader(CountingReader(self.opener(), self.on_read), buffer_size=65536)
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the bytes: the same file met again, under any name, is known as such."""
+        with self.opener() as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()

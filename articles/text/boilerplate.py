@@ -9,6 +9,7 @@ import lxml.html
 from lxml import etree
 
 from articles.text.jalali import find_jalali_datetime, is_date_line, parse_datetime
+from articles.text.markup import BLOCK_ELEMENTS, CODE_ELEMENTS
 from articles.text.normalize import normalize_chars
 
 BlockKind = Literal["title", "heading", "caption", "paragraph"]
@@ -161,14 +162,11 @@ def clean_plain_text(raw: str, *, title: str | None = None) -> CleanDocument:
 
 # --- HTML ---------------------------------------------------------------------------------
 
-_UNSAFE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
+_UNSAFE_TAGS = tuple(sorted(CODE_ELEMENTS))
 _TEXT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "li", "blockquote")
 _TRAFILATURA_TAGS = ("head", "p", "item", "quote")
-# Elements that end a line when a page or fragment is flattened to text.
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "li", "ul", "ol", "tr", "table", "section", "article", "header", "footer"}
-    | {"h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption", "main", "aside"}
-)
+# Elements that end a line when a page is flattened to text.
+_BLOCK_TAGS = BLOCK_ELEMENTS
 _SOURCE_WHITESPACE = re.compile(r"\s+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _DATE_META = (
@@ -200,12 +198,6 @@ def element_text(element: etree._Element, *, breaks: frozenset[str] = frozenset(
     _append_text(element, parts, breaks)
     lines = normalize_chars("".join(parts)).split("\n")
     return "\n".join(line for line in lines if line)
-
-
-def html_to_text(fragment: str) -> str:
-    """Flatten an HTML fragment (a scraper's body field) to lines of text, dropping all code."""
-    tree = safe_html_tree(f"<html><body>{fragment}</body></html>")
-    return element_text(tree, breaks=_BLOCK_TAGS) if tree is not None else ""
 
 
 def _outermost(elements: object, tags: tuple[str, ...]) -> list[etree._Element]:

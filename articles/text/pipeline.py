@@ -1,27 +1,14 @@
 """The one way imported text becomes canonical segments: clean, normalise, restore ZWNJ, segment."""
 
-import html
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from articles.text.boilerplate import (
-    Block,
-    CleanDocument,
-    clean_html,
-    clean_plain_text,
-    html_to_text,
-)
+from articles.text.boilerplate import Block, CleanDocument, clean_html, clean_plain_text
+from articles.text.controls import strip_forbidden
+from articles.text.markup import fragment_to_text
 from articles.text.normalize import normalize_chars
 from articles.text.segment import SegmentDraft, build_segments, split_sentences
 from articles.text.zwnj import restore_zwnj
-
-_MARKUP = re.compile(
-    r"<\s*/?\s*(?:p|br|div|span|a|b|i|u|em|strong|h[1-6]|ul|ol|li|blockquote|figure|figcaption"
-    r"|img|table|tr|td|section|article|header|footer|script|style|iframe|font|sup|sub)\b[^>]*>",
-    re.IGNORECASE,
-)
-_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,13 +18,15 @@ class PreparedText:
     scraped_at: datetime | None
     published_at: datetime | None
     clean_text: str
+    notes: tuple[str, ...] = ()  # what cleaning removed, for the batch notes
 
 
 def _canonical(text: str) -> str:
-    return restore_zwnj(normalize_chars(text))
+    # Character references in markup can spell characters XML 1.0 forbids (&#1;): never stored.
+    return strip_forbidden(restore_zwnj(normalize_chars(text)))
 
 
-def _finish(doc: CleanDocument) -> PreparedText:
+def _finish(doc: CleanDocument, notes: tuple[str, ...] = ()) -> PreparedText:
     """Bring every block to the text canon, then segment; an article without body is an error.
 
     An untitled text is titled by its first sentence, which stays in the body too.
@@ -59,14 +48,8 @@ def _finish(doc: CleanDocument) -> PreparedText:
         scraped_at=doc.scraped_at,
         published_at=doc.published_at,
         clean_text=clean_text,
+        notes=notes,
     )
-
-
-def _markup_to_text(value: str) -> str:
-    """Scraper fields often carry HTML: flatten it to lines of text, never keeping code."""
-    if _MARKUP.search(value):
-        return html_to_text(value)
-    return html.unescape(value) if _ENTITY.search(value) else value
 
 
 def prepare_plain_text(raw: str) -> PreparedText:
@@ -84,8 +67,10 @@ def prepare_record(*, title: str, body: str) -> PreparedText:
 
     Without a title the body's first sentence stands in for it; the body keeps that sentence.
     """
-    title = normalize_chars(" ".join(_markup_to_text(title or "").split()))
-    body = _markup_to_text(body or "")
+    flat_title = fragment_to_text(title or "")
+    flat_body = fragment_to_text(body or "")
+    title = normalize_chars(" ".join(flat_title.text.split()))
+    body = flat_body.text
     if not title and not body.strip():
         raise ValueError("record has no title")
-    return _finish(clean_plain_text(body, title=title))
+    return _finish(clean_plain_text(body, title=title), flat_title.notes + flat_body.notes)

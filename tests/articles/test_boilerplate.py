@@ -8,7 +8,6 @@ from articles.text.boilerplate import (
     Block,
     clean_html,
     clean_plain_text,
-    html_to_text,
     is_chrome_line,
 )
 
@@ -240,10 +239,3 @@ def test_page_with_text_only_in_divs_and_an_xml_declaration() -> None:
 
     assert doc.title == "عنوان صفحه"
     assert doc.blocks == (Block("paragraph", "خط اول خبر."), Block("paragraph", "خط دوم خبر."))
-
-
-def test_html_to_text_keeps_lines_and_drops_code() -> None:
-    fragment = (
-        "<div>یک<p>دو</p>سه<br>چهار<ul><li>پنج</li></ul></div><style>x{}</style><script>شش</script>"
-    )
-    assert html_to_text(fragment) == "یک\nدو\nسه\nچهار\nپنج"

@@ -374,3 +374,359 @@ def test_json_lines_saved_as_json_and_a_broken_array(tmp_path):
         "https://e.ir/l1",
         "https://e.ir/l2",
     ]
+
+
+# --- Hostile and malformed records fail alone, with the reason -----------------------------------
+
+
+def _good(n: int) -> dict:
+    return {"title": f"خبر {n}", "body": f"متن خبر شماره {n}.", "url": f"https://e.ir/g{n}"}
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def _deep_record(depth: int) -> str:
+    head = '{"title": "عمیق", "body": "متن عمیق.", "url": "https://e.ir/d", "tags": '
+    return head + _nested(depth) + "}"
+
+
+def _good_urls() -> set[str]:
+    return set(Article.objects.values_list("url", flat=True))
+
+
+def test_a_deeply_nested_json_record_fails_alone(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text(
+        f"[{_dumps(_good(1))},\n{_deep_record(5000)},\n{_dumps(_good(2))}]", encoding="utf-8"
+    )
+
+    code, out, err = run_import(path)
+
+    assert code == 1
+    assert out.strip().endswith("created 2, updated 0, skipped 0, failed 1")
+    assert "deep.json record 2: tags nested too deep" in err
+    assert _good_urls() == {"https://e.ir/g1", "https://e.ir/g2"}
+
+
+def test_a_deeply_nested_jsonl_line_fails_alone_and_the_lines_after_it_land(tmp_path):
+    path = write_jsonl(tmp_path / "deep.jsonl", [_good(1), _deep_record(5000), _good(2)])
+
+    code, out, err = run_import(path)
+
+    assert code == 1
+    assert out.strip().endswith("created 2, updated 0, skipped 0, failed 1")
+    assert "deep.jsonl line 2: tags nested too deep" in err
+    assert _good_urls() == {"https://e.ir/g1", "https://e.ir/g2"}
+
+
+@pytest.mark.parametrize("column", ["tags", "translation"])
+def test_a_csv_cell_holding_deeply_nested_json_fails_alone(tmp_path, column):
+    path = tmp_path / "deep.csv"
+    cell = _nested(5000) if column == "tags" else '{"title": ' + _nested(5000) + "}"
+    path.write_text(
+        f"title,body,url,{column}\n"
+        "خبر یک,متن یک.,https://e.ir/g1,\n"
+        f'خبر عمیق,متن عمیق.,https://e.ir/d,"{cell.replace(chr(34), chr(34) * 2)}"\n'
+        "خبر دو,متن دو.,https://e.ir/g2,\n",
+        encoding="utf-8",
+    )
+
+    code, out, err = run_import(path)
+
+    assert code == 1
+    assert out.strip().endswith("created 2, updated 0, skipped 0, failed 1")
+    assert f"deep.csv row 3: {column} nested too deep" in err
+    assert _good_urls() == {"https://e.ir/g1", "https://e.ir/g2"}
+
+
+def test_an_unexpected_error_cleaning_one_record_fails_that_record_alone(tmp_path, monkeypatch):
+    from articles.importers import records
+
+    real = records.prepare_record
+
+    def choke(*, title, body):
+        if "بمب" in body:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(title=title, body=body)
+
+    monkeypatch.setattr(records, "prepare_record", choke)
+    bomb = {"title": "بد", "body": "یک بمب در متن.", "url": "https://e.ir/b"}
+    path = write_jsonl(tmp_path / "odd.jsonl", [_good(1), bomb, _good(2)])
+
+    code, out, err = run_import(path)
+
+    assert code == 1
+    assert out.strip().endswith("created 2, updated 0, skipped 0, failed 1")
+    assert "odd.jsonl line 2: could not be imported (RecursionError" in err
+    assert ImportBatch.objects.get().status == ImportStatus.DONE
+
+
+@pytest.fixture
+def small_records(settings):
+    """Records of at most 4 KB, so a test can build an oversized one cheaply."""
+    settings.MAX_RECORD_TEXT_BYTES = 4096
+    return settings
+
+
+def test_an_oversized_jsonl_line_fails_alone(tmp_path, small_records):
+    big = {"title": "بزرگ", "body": "متن بلند. " * 1000, "url": "https://e.ir/big"}
+    path = write_jsonl(tmp_path / "big.jsonl", [_good(1), big, _good(2)])
+
+    code, out, err = run_import(path)
+
+    assert code == 1
+    assert out.strip().endswith("created 2, updated 0, skipped 0, failed 1")
+    assert "big.jsonl line 2: text is larger than 4 KB" in err
+    assert _good_urls() == {"https://e.ir/g1", "https://e.ir/g2"}
+
+
+def test_an_oversized_json_string_fails_its_record_alone(tmp_path, small_records):
+    big = {"title": "بزرگ", "body": "متن بلند. " * 1000, "url": "https://e.ir/big"}
+    path = tmp_path / "big.json"
+    path.write_text(_dumps([_good(1), big, _good(2)]), encoding="utf-8")
+
+    code, out, err = run_import(path)
+
+    assert code == 1
+    assert out.strip().endswith("created 2, updated 0, skipped 0, failed 1")
+    assert "big.json record 2: text is larger than 4 KB" in err
+    assert _good_urls() == {"https://e.ir/g1", "https://e.ir/g2"}
+
+
+def test_an_oversized_csv_row_fails_alone(tmp_path, small_records):
+    path = tmp_path / "big.csv"
+    long_body = "سطر بلند.\n" * 1000
+    path.write_text(
+        "title,body,url\n"
+        "خبر یک,متن یک.,https://e.ir/g1\n"
+        f'بزرگ,"{long_body}",https://e.ir/big\n'
+        "خبر دو,متن دو.,https://e.ir/g2\n",
+        encoding="utf-8",
+    )
+
+    code, out, err = run_import(path)
+
+    assert code == 1
+    assert out.strip().endswith("created 2, updated 0, skipped 0, failed 1")
+    assert "big.csv row 3: text is larger than 4 KB" in err
+    assert _good_urls() == {"https://e.ir/g1", "https://e.ir/g2"}
+
+
+def test_an_oversized_member_of_a_zip_fails_alone(tmp_path, small_records):
+    archive = tmp_path / "mixed.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.txt", "عنوان\n\n" + "متن تکراری. " * 2000)
+        zf.writestr("ok.jsonl", _dumps(_good(1)) + "\n")
+
+    code, out, err = run_import(archive)
+
+    assert code == 1
+    assert out.strip().endswith("created 1, updated 0, skipped 0, failed 1")
+    assert "mixed.zip:big.txt: text is larger than 4 KB" in err
+    assert _good_urls() == {"https://e.ir/g1"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "  JavaScript:alert(document.cookie)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "ftp://e.ir/file",
+        "//e.ir/no-scheme",
+    ],
+)
+def test_an_article_url_that_is_not_http_fails_the_record(tmp_path, url):
+    bad = {"title": "پیوند بد", "body": "متن پیوند بد.", "url": url}
+    path = write_jsonl(tmp_path / "links.jsonl", [bad, _good(1)])
+
+    code, out, err = run_import(path)
+
+    assert code == 1
+    assert out.strip().endswith("created 1, updated 0, skipped 0, failed 1")
+    assert "links.jsonl line 1: url must be an http:// or https:// address" in err
+    assert _good_urls() == {"https://e.ir/g1"}
+
+
+FORBIDDEN = "\x00\x01\x08\x0e\x1f\ufffe\uffff"
+
+
+def test_characters_xml_forbids_are_removed_from_what_is_stored(tmp_path):
+    record = {
+        "title": "عنوان\x01 خبر\x00",
+        "body": "جمله\x00 اول\ufffe است.\x0bجمله دوم\x1f است.",
+        "url": "https://e.ir/c\x00",
+        "external_id": "c-\x001",
+        "tags": ["سیاست\x00", "اقتصاد\x08"],
+        "translation": {"title": "The\x00 title\x0e", "body": "First\uffff is. Second is."},
+    }
+    path = write_jsonl(tmp_path / "controls.jsonl", [record, _good(1)])
+
+    code, out, err = run_import(path)
+
+    assert code == 0, err
+    assert out.strip().endswith("created 2, updated 0, skipped 0, failed 0")
+    assert "controls.jsonl line 1: removed 12 characters XML 1.0 forbids" in err
+    article = Article.objects.get(external_id="c-1")
+    assert article.url == "https://e.ir/c"
+    assert article.title == "عنوان خبر"
+    assert sorted(article.tags.values_list("name", flat=True)) == ["اقتصاد", "سیاست"]
+    stored = [article.title, article.raw_text]
+    for segment in article.segments.all():
+        stored += [segment.source_text, segment.target_text]
+    assert not any(char in text for text in stored for char in FORBIDDEN)
+    assert list(article.segments.order_by("position").values_list("target_text", flat=True)) == [
+        "The title",
+        "First is.",
+        "Second is.",
+    ]
+    assert [s for s in article.segments.values_list("source_text", flat=True)][1:] == [
+        "جمله اول است.",
+        "جمله دوم است.",
+    ]
+
+
+def test_a_nul_late_in_a_text_file_is_removed_with_a_note(tmp_path):
+    path = tmp_path / "late.txt"
+    filler = "این یک جمله پرکننده است. " * 4000  # past the sample that tells text from binary
+    path.write_text(f"عنوان خبر\n\n{filler}\nپایان\x00 خبر.\n", encoding="utf-8")
+
+    code, _, err = run_import(path)
+
+    assert code == 0, err
+    assert "late.txt: removed 1 character XML 1.0 forbids (U+0000" in err
+    article = Article.objects.get()
+    assert "\x00" not in article.raw_text and article.raw_text.endswith("پایان خبر.\n")
+    assert article.segments.filter(source_text__contains="پایان خبر.").exists()
+
+
+def test_markup_that_hides_text_keeps_the_text_and_notes_what_was_removed(tmp_path):
+    records = [
+        {
+            "title": "نشانه‌گذاری",
+            "body": "<b>مهم</b> متن اول <svg/onload=x> متن دوم",
+            "url": "https://e.ir/m1",
+        },
+        {"title": "نامساوی", "body": "a<b and c>d", "url": "https://e.ir/m2"},
+        {
+            "title": "کد",
+            "body": "<p>بند اول.</p><script>var a = 1; var b = 2;</script><p>بند دوم.</p>",
+            "url": "https://e.ir/m3",
+        },
+    ]
+    path = write_jsonl(tmp_path / "markup.jsonl", records)
+
+    code, _, err = run_import(path)
+
+    assert code == 0, err
+
+    def body(url):
+        segments = Article.objects.get(url=url).segments.exclude(kind="title")
+        return " ".join(segments.values_list("source_text", flat=True))
+
+    assert body("https://e.ir/m1") == "مهم متن اول متن دوم"
+    assert body("https://e.ir/m2") == "a<b and c>d"
+    assert body("https://e.ir/m3") == "بند اول. بند دوم."
+    assert "markup.jsonl line 3: markup removed: 6 words inside <script>" in err
+
+
+def test_a_later_record_of_a_file_wins_after_an_interrupted_import(tmp_path, monkeypatch):
+    from articles import services
+
+    first = {"title": "خبر", "body": "نسخه نخست خبر.", "url": "https://e.ir/same"}
+    later = {"title": "خبر", "body": "نسخه پسین خبر.", "url": "https://e.ir/same"}
+    path = write_jsonl(tmp_path / "twice.jsonl", [first, _good(1), later])
+
+    # The uninterrupted import, for comparison.
+    run_import(path)
+    expected = list(
+        Article.objects.get(url="https://e.ir/same").segments.values_list("source_text", flat=True)
+    )
+    assert "نسخه پسین خبر." in expected
+    Article.objects.all().delete()
+
+    # The first record fails (the database went away), the later one lands.
+    real = services.import_article
+
+    def database_gone(*, data, **kwargs):
+        if "نسخه نخست" in data.raw_text:
+            raise services.DatabaseError("server closed the connection unexpectedly")
+        return real(data=data, **kwargs)
+
+    monkeypatch.setattr(services, "import_article", database_gone)
+    code, _, _ = run_import(path)
+    assert code == 1
+    monkeypatch.setattr(services, "import_article", real)
+
+    code, out, _ = run_import(path)
+
+    assert code == 0
+    assert out.strip().endswith("created 0, updated 0, skipped 3, failed 0")
+    article = Article.objects.get(url="https://e.ir/same")
+    assert list(article.segments.values_list("source_text", flat=True)) == expected
+
+
+def test_within_a_file_the_later_record_wins_even_over_a_text_met_before(tmp_path):
+    first = {"title": "خبر", "body": "نسخه یک.", "url": "https://e.ir/abc"}
+    second = {"title": "خبر", "body": "نسخه دو.", "url": "https://e.ir/abc"}
+    path = write_jsonl(tmp_path / "aba.jsonl", [first, second, first])
+
+    _, out, _ = run_import(path)
+    assert out.strip().endswith("created 1, updated 2, skipped 0, failed 0")
+    _, out, _ = run_import(path)
+    assert out.strip().endswith("created 0, updated 0, skipped 3, failed 0")
+
+    article = Article.objects.get()
+    assert "نسخه یک." in article.segments.values_list("source_text", flat=True)
+
+
+@pytest.mark.parametrize(
+    ("member", "reason"),
+    [
+        ("..\\..\\x.json", "'..'"),
+        ("../x.json", "'..'"),
+        ("/etc/x.json", "absolute path"),
+        ("C:\\x.json", "absolute path"),
+    ],
+)
+def test_a_zip_member_whose_name_leaves_the_archive_is_skipped_with_a_reason(
+    tmp_path, member, reason
+):
+    archive = tmp_path / "names.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(member, _dumps([_good(9)]))
+        zf.writestr("ok.json", _dumps([_good(1)]))
+
+    code, out, err = run_import(archive)
+
+    assert code == 1
+    assert out.strip().endswith("created 1, updated 0, skipped 0, failed 1")
+    assert f"names.zip:{member}: skipped: " in err
+    assert reason in err
+    assert _good_urls() == {"https://e.ir/g1"}
+
+
+def test_a_damaged_zip_member_fails_alone(tmp_path):
+    archive = tmp_path / "damaged.zip"
+    payload = _dumps([_good(9)]).encode()
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr("bad.json", payload)
+        zf.writestr("ok.json", _dumps([_good(1)]))
+    data = archive.read_bytes()
+    at = data.index(payload) + 5
+    archive.write_bytes(data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :])  # CRC mismatch
+
+    code, _, err = run_import(archive)
+
+    assert code == 1
+    assert "damaged.zip:bad.json: cannot read this member of the archive" in err
+    assert _good_urls() == {"https://e.ir/g1"}
+    assert ImportBatch.objects.get().status == ImportStatus.DONE

@@ -72,6 +72,32 @@ def test_markup_in_text_is_shown_as_text():
     assert "<script>alert(1)" not in review and "<b>x</b>" not in review
 
 
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>", "vbscript:x"]
+)
+def test_an_address_that_is_not_http_is_never_a_link(url):
+    # Articles stored before imports refused such addresses still reach the pages.
+    article = ArticleFactory(url=url)
+    client = Client()
+    client.force_login(UserFactory(groups=["editor"]))
+
+    page = client.get(f"/articles/{article.pk}/").content.decode().lower()
+
+    assert 'href="javascript:' not in page and 'href=" javascript:' not in page
+    assert 'href="data:' not in page and 'href="vbscript:' not in page
+    assert article.safe_url == ""
+
+
+def test_a_web_address_is_a_link():
+    article = ArticleFactory(url="https://www.hamshahrionline.ir/news/1")
+    client = Client()
+    client.force_login(UserFactory(groups=["viewer"]))
+
+    page = client.get(f"/articles/{article.pk}/").content.decode()
+
+    assert 'href="https://www.hamshahrionline.ir/news/1"' in page
+
+
 def test_the_list_filters_by_status_and_tag_and_sorts():
     from articles.models import Tag
 
