@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_article_order_index'),
+        ('articles', '0007_importbatch_file_removed_at'),
     ]
 
     operations = [
