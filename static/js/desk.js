@@ -9,7 +9,10 @@ export function csrfToken() {
   }
 }
 
+// How long a request may take before the page gives up on it and says so (the body's
+// data-timeout-seconds can shorten it).
 export const TIMEOUT_SECONDS = 20;
+const timeoutSeconds = () => Number(document.body.dataset.timeoutSeconds || TIMEOUT_SECONDS);
 
 // What went wrong with an answer, in words: the server's own reason when it gave one (DRF's
 // {"detail": ...} or {"field": ["..."]}), else what the status code means for the person.
@@ -53,7 +56,8 @@ export async function failureReason(response) {
 // back as an Error whose message says so; answers of any status are returned as they are.
 export async function send(method, url, { body, headers = {}, json } = {}) {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), TIMEOUT_SECONDS * 1000);
+  const seconds = timeoutSeconds();
+  const timer = setTimeout(() => controller.abort(), seconds * 1000);
   const allHeaders = { "X-CSRFToken": csrfToken(), ...headers };
   let payload = body;
   if (json !== undefined) {
@@ -70,7 +74,7 @@ export async function send(method, url, { body, headers = {}, json } = {}) {
     });
   } catch (error) {
     if (error.name === "AbortError") {
-      throw new Error(`the server did not answer within ${TIMEOUT_SECONDS} seconds`);
+      throw new Error(`the server did not answer within ${seconds} seconds`);
     }
     throw new Error("the server could not be reached (network down or server stopped)");
   } finally {

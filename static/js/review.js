@@ -10,7 +10,8 @@
 import { api, failureReason, send } from "./desk.js";
 
 const review = document.querySelector(".review");
-const MAX_LENGTH = Number((review && review.dataset.maxLength) || 20000);
+// The server's limit, as the page states it (articles.editing.MAX_TARGET_LENGTH).
+const maxLength = () => Number((review && review.dataset.maxLength) || 20000);
 const DRAFT_PREFIX = "newsroom:draft:";
 const DRAFT_DELAY_MS = 300;
 const CLICK_DELAY_MS = 300;
@@ -184,11 +185,11 @@ function updateCounter(form) {
   const counter = form.querySelector(".counter");
   if (!area || !counter) return;
   const used = length(area.value);
-  const over = used - MAX_LENGTH;
+  const over = used - maxLength();
   counter.textContent =
     over > 0
-      ? `${used.toLocaleString("en")} / ${MAX_LENGTH.toLocaleString("en")} characters: ${over.toLocaleString("en")} too many`
-      : `${used.toLocaleString("en")} / ${MAX_LENGTH.toLocaleString("en")} characters`;
+      ? `${used.toLocaleString("en")} / ${maxLength().toLocaleString("en")} characters: ${over.toLocaleString("en")} too many`
+      : `${used.toLocaleString("en")} / ${maxLength().toLocaleString("en")} characters`;
   counter.classList.toggle("over", over > 0);
 }
 
@@ -331,6 +332,7 @@ function refuse(row, reason) {
 
 function setBusy(form, busy) {
   form.setAttribute("aria-busy", busy ? "true" : "false");
+  if (busy) form.querySelector(".save-error").hidden = true;
   const button = form.querySelector('button[type="submit"]');
   if (button) button.disabled = busy;
   if (busy) form.dataset.busy = "true";
@@ -356,6 +358,7 @@ function articleChanged() {
 async function save(row, { advance }) {
   const form = editorOf(row);
   if (!form || form.dataset.busy) return;
+  if (!form.querySelector(".save-error")) editorParts(form, row); // the conflict view's form
   const area = form.querySelector("textarea");
   const conflict = form.classList.contains("conflict-editor");
   if (area && area.value === area.defaultValue && !conflict) {
@@ -364,11 +367,11 @@ async function save(row, { advance }) {
     if (advance) focusRow(neighbour(row, 1), { edit: true });
     return;
   }
-  if (area && length(area.value) > MAX_LENGTH) {
-    const over = length(area.value) - MAX_LENGTH;
+  if (area && length(area.value) > maxLength()) {
+    const over = length(area.value) - maxLength();
     refuse(
       row,
-      `the translation is longer than ${MAX_LENGTH.toLocaleString("en")} characters ` +
+      `the translation is longer than ${maxLength().toLocaleString("en")} characters ` +
         `(${over.toLocaleString("en")} too many): shorten it or split the text`,
     );
     return;
@@ -384,7 +387,9 @@ async function save(row, { advance }) {
   try {
     response = await send("PATCH", row.dataset.url, {
       body,
-      headers: { "If-Match": `"${version}"`, "HX-Request": "true", Accept: "text/html" },
+      // Success and conflicts come back as the row's HTML; refusals as JSON, whatever DEBUG is
+      // (asking for HTML would get DRF's browsable error page instead of the reason).
+      headers: { "If-Match": `"${version}"`, "HX-Request": "true", Accept: "application/json" },
     });
   } catch (error) {
     setBusy(form, false);
