@@ -62,11 +62,11 @@ def translation_readiness() -> dict:
     Translation needs an installed fa→en model and something to run the task: a live worker, or
     a task backend that runs tasks in the web process (tests, the immediate backend).
     """
-    from django_tasks import default_task_backend
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks.backends.immediate import ImmediateBackend
 
     package = find_package()
-    in_process = isinstance(default_task_backend, ImmediateBackend)
+    in_process = isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
     reason = ""
     if package is None:
         reason = (
