@@ -96,6 +96,13 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=None,
+        parameters=[
+            OpenApiParameter(
+                "again",
+                bool,
+                description="POST: also translate anew the rows no person has touched since MT.",
+            )
+        ],
         responses={
             200: TranslationProgressSerializer,
             202: TranslationProgressSerializer,
@@ -114,8 +121,9 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         article = get_object_or_404(Article, pk=pk)
         if request.method == "GET":
             return Response(TranslationProgressSerializer(translation_state(article)).data)
+        again = request.query_params.get("again", "").lower() in {"1", "true", "yes"}
         try:
-            request_translation([article.pk])
+            request_translation([article.pk], again=again)
         except PackageError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         article.refresh_from_db()

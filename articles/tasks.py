@@ -23,6 +23,7 @@ def run_import_batch(batch_id: int) -> dict:
 
 
 @task()
-def translate_article(article_id: int) -> dict:
-    """Machine-translate one article's empty segments (translation memory first)."""
-    return apply_translation(article_id=article_id).as_dict()
+def translate_article(article_id: int, again: bool = False) -> dict:
+    """Machine-translate one article's empty segments (translation memory first); with
+    `again`, also the segments no person has touched since machine translation."""
+    return apply_translation(article_id=article_id, again=again).as_dict()

@@ -588,6 +588,23 @@ function onClick(event) {
   else if (target.matches("[data-keep-theirs]")) dropDrafts(row.dataset.segmentId);
 }
 
+if (review) {
+  // Approvals and restores made through htmx, and translation finishing, update the header
+  // and rows for everyone looking at the page.
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const config = event.detail.requestConfig || {};
+    if (event.detail.successful && config.verb === "patch") articleChanged();
+  });
+  document.body.addEventListener("article-translated", () => {
+    translated().catch((error) => say(`The rows could not be refreshed: ${error.message}.`));
+  });
+  document.body.addEventListener("rows-stale", (event) => {
+    refreshRows(event.detail && event.detail.ids).catch((error) =>
+      say(`The rows could not be refreshed: ${error.message}.`),
+    );
+  });
+}
+
 if (review && review.dataset.canEdit === "true") {
   document.addEventListener("keydown", onKeydown);
   document.addEventListener("click", onClick);
@@ -624,19 +641,6 @@ if (review && review.dataset.canEdit === "true") {
     const button = document.querySelector(selector);
     if (button) button.addEventListener("click", () => handler(button));
   }
-  // Approvals and restores made through htmx, and translation finishing, update the header.
-  document.body.addEventListener("htmx:afterRequest", (event) => {
-    const config = event.detail.requestConfig || {};
-    if (event.detail.successful && config.verb === "patch") articleChanged();
-  });
-  document.body.addEventListener("article-translated", () => {
-    translated().catch((error) => say(`The rows could not be refreshed: ${error.message}.`));
-  });
-  document.body.addEventListener("rows-stale", (event) => {
-    refreshRows(event.detail && event.detail.ids).catch((error) =>
-      say(`The rows could not be refreshed: ${error.message}.`),
-    );
-  });
   const first = rows()[0];
   if (first) markCurrent(first);
   announceDrafts();
