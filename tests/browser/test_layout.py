@@ -69,9 +69,22 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, desk, screens
             page.goto(f"{live_server.url}{path}")
             page.wait_for_load_state("networkidle")
             page.evaluate("document.fonts.ready")
-            page.screenshot(path=str(screenshot_dir / f"{name}-{suffix}.png"), full_page=True)
+            page.screenshot(path=str(screenshot_dir / f"{name}-{suffix}.png"))
+            page.screenshot(path=str(screenshot_dir / f"{name}-{suffix}-full.png"), full_page=True)
             if viewport is PHONE and overflow(page) > 0:
                 problems[name] = overflow(page)
+            if name == "review":
+                # The editor open on a row, then the tagging popup on a highlight.
+                page.locator(".seg").nth(2).locator(".target-text").click()
+                page.locator(".seg").nth(2).locator("textarea").wait_for()
+                page.locator(".seg").nth(2).scroll_into_view_if_needed()
+                page.screenshot(path=str(screenshot_dir / f"review-editor-{suffix}.png"))
+                page.keyboard.press("Escape")
+                page.locator(".seg").nth(3).locator(".seg-source mark.ent").first.click()
+                page.locator("#tagger").wait_for()
+                page.screenshot(path=str(screenshot_dir / f"review-tagging-{suffix}.png"))
+                if viewport is PHONE and overflow(page) > 0:
+                    problems["review, tagging popup"] = overflow(page)
             if name == "login":
                 log_in(page, live_server, "chief")
                 page.wait_for_url("**/articles/")
