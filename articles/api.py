@@ -131,6 +131,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(TranslationProgressSerializer(state).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
+        operation_id="articles_translate_many",
         request=BulkTranslateSerializer,
         responses={
             202: TranslationRunSerializer,
@@ -167,6 +168,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
+        operation_id="articles_translate_run",
         request=None,
         responses={
             200: TranslationRunSerializer,

@@ -199,3 +199,16 @@ def test_bulk_translate_is_in_the_schema():
     text = schema.content.decode()
     assert "/api/v1/articles/translate/" in text
     assert "/api/v1/articles/translate/{run}/" in text
+
+
+def test_the_translate_buttons_say_why_they_cannot_run(mt_model, settings):
+    from articles.mt.status import translation_readiness
+
+    assert translation_readiness()["ready"]  # tests run tasks in the web process
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    waiting = translation_readiness()
+    assert not waiting["ready"] and "start manage.py db_worker" in waiting["reason"]
+    beat("worker-1")
+    assert translation_readiness()["ready"]
+    settings.ARGOS_PACKAGES_DIR = settings.BASE_DIR / "var" / "no-such-packages"
+    assert "No translation model is installed" in translation_readiness()["reason"]
