@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -211,11 +212,17 @@ class ArticleEntitiesView(APIView):
         return Response(article_entities(article_id=pk))
 
 
-def _export_response(articles, *, fmt: str, side: str, filename: str, single: bool):
+def _export_response(
+    articles, *, fmt: str, side: str, suggestions: bool, filename: str, single: bool
+):
     writer = WRITERS[fmt]
     options = {"side": side} if fmt == "conll" else {}
     if fmt == "json":
         options["single"] = single
+    if fmt in ("jsonl", "conll"):
+        options["suggestions"] = suggestions
+    if fmt == "conll" and side == "target":
+        filename += "-target"
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in writer(articles, **options)),
         content_type=f"{FORMATS[fmt]}; charset=utf-8",
@@ -224,23 +231,32 @@ def _export_response(articles, *, fmt: str, side: str, filename: str, single: bo
     return response
 
 
-def _export_options(request) -> tuple[str, str]:
+def _export_options(request) -> tuple[str, str, bool]:
     fmt = request.query_params.get("format", "json")
     side = request.query_params.get("side", "source")
+    suggestions = request.query_params.get("suggestions", "include")
     errors = {}
     if fmt not in FORMATS:
         errors["format"] = f"one of {', '.join(FORMATS)}, not {fmt!r}"
     if side not in ("source", "target"):
         errors["side"] = "source or target"
+    if suggestions not in ("include", "exclude"):
+        errors["suggestions"] = "include or exclude"
     if errors:
         raise ValidationError(errors)
-    return fmt, side
+    return fmt, side, suggestions == "include"
 
 
 EXPORT_PARAMETERS = [
     OpenApiParameter("format", str, enum=list(FORMATS), description="Export format."),
     OpenApiParameter(
         "side", str, enum=["source", "target"], description="CoNLL: which text to label."
+    ),
+    OpenApiParameter(
+        "suggestions",
+        str,
+        enum=["include", "exclude"],
+        description="JSONL and CoNLL labels: exclude leaves out suggestions nobody reviewed.",
     ),
 ]
 
@@ -256,12 +272,17 @@ class ArticleExportView(APIView):
     )
     def get(self, request, pk: int):
         """One article in json, jsonl (doccano), tmx, xliff or conll."""
-        fmt, side = _export_options(request)
+        fmt, side, suggestions = _export_options(request)
         articles = export_queryset(Article.objects.filter(pk=pk))
         if not articles.exists():
             raise NotFound("No such article.")
         return _export_response(
-            list(articles), fmt=fmt, side=side, filename=f"article-{pk}", single=True
+            list(articles),
+            fmt=fmt,
+            side=side,
+            suggestions=suggestions,
+            filename=f"article-{pk}",
+            single=True,
         )
 
 
@@ -307,12 +328,25 @@ class BulkExportView(APIView):
     )
     def get(self, request):
         """Every article matching the filters, streamed, in one of the export formats."""
-        fmt, side = _export_options(request)
+        fmt, side, suggestions = _export_options(request)
         params = request.query_params.copy()
-        params.pop("format", None)
-        params.pop("side", None)
+        for name in ("format", "side", "suggestions"):
+            params.pop(name, None)
         selected = ExportFilter(params, queryset=Article.objects.all())
         if not selected.is_valid():
             raise ValidationError(selected.errors)
         articles = iterate(export_queryset(selected.qs))
-        return _export_response(articles, fmt=fmt, side=side, filename="export", single=False)
+        return _export_response(
+            articles,
+            fmt=fmt,
+            side=side,
+            suggestions=suggestions,
+            filename=bulk_filename(params.get("status", "")),
+            single=False,
+        )
+
+
+def bulk_filename(article_status: str) -> str:
+    """What a bulk export holds and when it was made: newsroom-approved-2026-11-30."""
+    label = article_status.replace("_", "-") if article_status.isidentifier() else "all"
+    return f"newsroom-{label}-{timezone.localdate().isoformat()}"

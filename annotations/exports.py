@@ -15,7 +15,7 @@ from xml.sax.saxutils import XMLGenerator
 
 from django.db.models import Prefetch, QuerySet
 
-from annotations.models import Mention, MentionSide
+from annotations.models import Mention, MentionOrigin, MentionSide
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
 
 FORMATS = {
@@ -51,8 +51,13 @@ def iterate(queryset: QuerySet[Article], chunk: int = 200) -> Iterator[Article]:
     return queryset.iterator(chunk_size=chunk)
 
 
-def _mentions(segment: Segment, side: str) -> list[Mention]:
-    return [m for m in segment.mentions.all() if m.side == side]
+def _mentions(segment: Segment, side: str, *, suggestions: bool = True) -> list[Mention]:
+    """A side's mentions; without `suggestions`, only those a person tagged or accepted."""
+    return [
+        m
+        for m in segment.mentions.all()
+        if m.side == side and (suggestions or m.origin != MentionOrigin.SUGGESTED)
+    ]
 
 
 def _mention_json(mention: Mention) -> dict:
@@ -118,16 +123,24 @@ def write_json(articles: Iterable[Article], *, single: bool = False) -> Iterator
     yield "\n]\n"
 
 
-def write_jsonl(articles: Iterable[Article], **options) -> Iterator[str]:
+def write_jsonl(
+    articles: Iterable[Article], *, suggestions: bool = True, **options
+) -> Iterator[str]:
     """doccano sequence labelling, one segment a line, with the translation and its labels."""
     for article in articles:
         lines = []
         for segment in article.segments.all():
             record = {
                 "text": segment.source_text,
-                "label": [[m.start, m.end, m.type] for m in _mentions(segment, "source")],
+                "label": [
+                    [m.start, m.end, m.type]
+                    for m in _mentions(segment, "source", suggestions=suggestions)
+                ],
                 "translation": segment.target_text,
-                "target_label": [[m.start, m.end, m.type] for m in _mentions(segment, "target")],
+                "target_label": [
+                    [m.start, m.end, m.type]
+                    for m in _mentions(segment, "target", suggestions=suggestions)
+                ],
                 "article": article.pk,
                 "segment": segment.pk,
             }
@@ -263,13 +276,15 @@ def bio_tags(text: str, mentions: list[Mention]) -> list[tuple[str, str]]:
     return pairs
 
 
-def write_conll(articles: Iterable[Article], *, side: str = "source", **options) -> Iterator[str]:
+def write_conll(
+    articles: Iterable[Article], *, side: str = "source", suggestions: bool = True, **options
+) -> Iterator[str]:
     """CoNLL 2003 style: token, tab, BIO tag; a blank line after each segment."""
     for article in articles:
         lines = ["-DOCSTART-\tO", ""]
         for segment in article.segments.all():
             text = segment.source_text if side == MentionSide.SOURCE else segment.target_text
-            pairs = bio_tags(text, _mentions(segment, side))
+            pairs = bio_tags(text, _mentions(segment, side, suggestions=suggestions))
             if not pairs:
                 continue
             lines.extend(f"{token}\t{tag}" for token, tag in pairs)

@@ -22,8 +22,9 @@ from articles.editing import (
     save_segment,
 )
 from articles.filters import ArticleFilter, SegmentFilter
-from articles.models import Article, ImportBatch, Segment, SegmentKind
+from articles.models import Article, ImportBatch, Segment, SegmentKind, TranslationRun
 from articles.mt.packages import PackageError
+from articles.mt.runs import run_progress, start_run
 from articles.mt.status import mt_status, translation_state
 from articles.mt.translate import request_translation
 from articles.serializers import (
@@ -31,6 +32,7 @@ from articles.serializers import (
     ApproveSerializer,
     ArticleDetailSerializer,
     ArticleSerializer,
+    BulkTranslateSerializer,
     ConflictSerializer,
     ImportBatchSerializer,
     MTStatusSerializer,
@@ -38,6 +40,7 @@ from articles.serializers import (
     SegmentSerializer,
     SegmentWriteSerializer,
     TranslationProgressSerializer,
+    TranslationRunSerializer,
 )
 from articles.tasks import run_import_batch
 from articles.views import render_row
@@ -93,6 +96,13 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=None,
+        parameters=[
+            OpenApiParameter(
+                "again",
+                bool,
+                description="POST: also translate anew the rows no person has touched since MT.",
+            )
+        ],
         responses={
             200: TranslationProgressSerializer,
             202: TranslationProgressSerializer,
@@ -111,13 +121,72 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         article = get_object_or_404(Article, pk=pk)
         if request.method == "GET":
             return Response(TranslationProgressSerializer(translation_state(article)).data)
+        again = request.query_params.get("again", "").lower() in {"1", "true", "yes"}
         try:
-            request_translation([article.pk])
+            request_translation([article.pk], again=again)
         except PackageError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         article.refresh_from_db()
         state = translation_state(article)
         return Response(TranslationProgressSerializer(state).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        operation_id="articles_translate_many",
+        request=BulkTranslateSerializer,
+        responses={
+            202: TranslationRunSerializer,
+            400: OpenApiResponse(description="Neither ids nor filters, or a bad filter value."),
+            403: OpenApiResponse(description="Viewers may not request translation."),
+            409: OpenApiResponse(description="No fa→en model is installed: nothing was queued."),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="translate",
+        url_name="translate-many",
+        permission_classes=[permissions.IsAuthenticated, CanTranslate],
+    )
+    def translate_many(self, request):
+        """Queue machine translation of many articles: the ids given, or all matching the
+        filters. Articles already translated are skipped. Follow the run's progress with GET
+        /api/v1/articles/translate/{id}/."""
+        body = BulkTranslateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if "ids" in body.validated_data:
+            articles = Article.objects.filter(pk__in=body.validated_data["ids"])
+        else:
+            selected = ArticleFilter(body.validated_data["filters"], queryset=Article.objects.all())
+            if not selected.is_valid():
+                raise ValidationError({"filters": selected.errors})
+            articles = selected.qs
+        try:
+            run = start_run(articles=articles, user=request.user)
+        except PackageError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        data = TranslationRunSerializer(run_progress(run)).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        operation_id="articles_translate_run",
+        request=None,
+        responses={
+            200: TranslationRunSerializer,
+            404: OpenApiResponse(description="No such run."),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"translate/(?P<run>[0-9]{1,18})",
+        url_name="translate-run",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def translate_run(self, request, run=None):
+        """How far a bulk translation has come."""
+        found = get_object_or_404(TranslationRun, pk=int(run))
+        return Response(TranslationRunSerializer(run_progress(found)).data)
 
 
 def parse_etag(value: str) -> int | None:

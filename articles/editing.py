@@ -96,7 +96,7 @@ def _check(role: Role, *, target_text: str | None, status: int | None) -> None:
     if status == SegmentStatus.APPROVED and not role.can_approve:
         raise EditRefused("Only reviewers can approve segments.")
     if target_text is not None and len(target_text) > MAX_TARGET_LENGTH:
-        raise InvalidEdit(f"The translation is longer than {MAX_TARGET_LENGTH} characters.")
+        raise InvalidEdit(f"The translation is longer than {MAX_TARGET_LENGTH:,} characters.")
 
 
 def save_segment(

@@ -6,17 +6,21 @@ from articles.models import Article, ArticleStatus, Segment
 
 class ArticleFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        choices=[(label, label) for _, label in ArticleStatus.choices], method="filter_status"
+        choices=[(label, label.replace("_", " ")) for _, label in ArticleStatus.choices],
+        method="filter_status",
     )
     q = django_filters.CharFilter(method="filter_q", label="Search source and target text")
     tag = django_filters.CharFilter(field_name="tags__name", label="Tag name")
     entity = django_filters.NumberFilter(
         method="filter_entity", label="Knowledge-base entity id tagged in the article"
     )
+    batch = django_filters.NumberFilter(
+        method="filter_batch", label="Import batch id: the articles that import created or updated"
+    )
 
     class Meta:
         model = Article
-        fields = ("status", "q", "tag", "entity", "source_language")
+        fields = ("status", "q", "tag", "entity", "batch", "source_language")
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         number = next(num for num, label in ArticleStatus.choices if label == value)
@@ -27,6 +31,11 @@ class ArticleFilter(django_filters.FilterSet):
             return queryset.none()  # no row has such an id; the database would refuse it
         tagged = Segment.objects.filter(mentions__entity=value).values("article_id")
         return queryset.filter(pk__in=tagged)
+
+    def filter_batch(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        if not 0 < value < 2**63:
+            return queryset.none()
+        return queryset.filter(import_batch=value)
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.search(value.strip()) if value.strip() else queryset

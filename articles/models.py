@@ -321,3 +321,23 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class TranslationRun(models.Model):
+    """Articles queued for machine translation together (the list page's bulk translate), so
+    their overall progress can be read back: how many of them are done."""
+
+    articles = models.ManyToManyField(Article, related_name="translation_runs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    skipped = models.PositiveIntegerField(
+        default=0, help_text="Selected articles left alone: already translated."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Translation run #{self.pk}"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
+from articles.editing import MAX_TARGET_LENGTH
 from articles.importers.formats import FORMATS
 from articles.models import (
     Article,
@@ -64,7 +65,14 @@ class SegmentWriteSerializer(serializers.Serializer):
     """A PATCH body: any of the corrected text and the status, plus the time spent editing."""
 
     target_text = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False, max_length=20_000
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=MAX_TARGET_LENGTH,
+        error_messages={
+            "max_length": f"The translation is longer than {MAX_TARGET_LENGTH:,} characters: "
+            "shorten it or split the text."
+        },
     )
     status = LabelChoiceField(SegmentStatus, required=False)
     edit_seconds = serializers.FloatField(
@@ -246,3 +254,36 @@ class MTStatusSerializer(serializers.Serializer):
     workers_alive = serializers.IntegerField()
     tasks_waiting = serializers.IntegerField(help_text="Tasks queued and not yet started.")
     tasks_running = serializers.IntegerField()
+
+
+class BulkTranslateSerializer(serializers.Serializer):
+    """Which articles to translate: these ids, or every article matching the list filters."""
+
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        allow_empty=False,
+        max_length=10_000,
+        help_text="Article ids.",
+    )
+    filters = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="The article list's filters (status, q, tag, entity, batch): all that match.",
+    )
+
+    def validate(self, data: dict) -> dict:
+        if ("ids" in data) == ("filters" in data):
+            raise serializers.ValidationError("Send either ids or filters.")
+        return data
+
+
+class TranslationRunSerializer(serializers.Serializer):
+    """A bulk translation and how far it has come."""
+
+    id = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="Articles queued.")
+    translated = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    waiting = serializers.IntegerField(help_text="Queued articles not translated yet.")
+    skipped = serializers.IntegerField(help_text="Selected but already translated: not queued.")

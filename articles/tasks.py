@@ -25,8 +25,11 @@ def batch_failed(batch_id: int, *, reason: str) -> None:
     ).update(status=ImportStatus.FAILED, message=f"import {reason}", finished_at=timezone.now())
 
 
-def translation_failed(article_id: int, *, reason: str) -> None:
-    """The article page shows why; a reason the translation itself gave is kept."""
+def translation_failed(article_id: int, *, reason: str, **task_options) -> None:
+    """The article page shows why; a reason the translation itself gave is kept.
+
+    `task_options` are the task's other arguments (`again`): the report is the same.
+    """
     Article.objects.filter(pk=article_id, mt_error="").update(
         mt_error=f"machine translation {reason}", updated_at=timezone.now()
     )
@@ -45,6 +48,7 @@ def run_import_batch(batch_id: int) -> dict:
 
 @task()
 @retried(report=translation_failed)
-def translate_article(article_id: int) -> dict:
-    """Machine-translate one article's empty segments (translation memory first)."""
-    return apply_translation(article_id=article_id).as_dict()
+def translate_article(article_id: int, again: bool = False) -> dict:
+    """Machine-translate one article's empty segments (translation memory first); with
+    `again`, also the segments no person has touched since machine translation."""
+    return apply_translation(article_id=article_id, again=again).as_dict()

@@ -20,11 +20,11 @@ from annotations.failures import failures_for
 from annotations.highlight import highlight
 from annotations.models import EntityType, Mention
 from annotations.services import article_entities, terminology_gaps
-from articles.editing import Role
+from articles.editing import MAX_TARGET_LENGTH, Role
 from articles.filters import ArticleFilter
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
 from articles.mt.packages import is_test_model_label
-from articles.mt.status import translation_state
+from articles.mt.status import translation_readiness, translation_state
 from articles.text.diff import word_diff
 
 SORTS = {
@@ -37,6 +37,15 @@ SORTS = {
 }
 
 
+EXPORT_FORMATS = [
+    ("json", "JSON: articles, segments and entities"),
+    ("jsonl", "JSONL: doccano sequence labelling"),
+    ("tmx", "TMX 1.4: translation memory"),
+    ("xliff", "XLIFF 1.2: for CAT tools"),
+    ("conll", "CoNLL: tokens with BIO tags"),
+]
+
+
 def article_list(request: HttpRequest) -> HttpResponse:
     filterset = ArticleFilter(request.GET, queryset=Article.objects.with_counts())
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
@@ -44,6 +53,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    role = Role.of(request.user)
+    user = request.user
     context = {
         "filter": filterset,
         "page": page,
@@ -51,6 +62,16 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "sorts": list(SORTS),
         "query": query.urlencode(),
         "translating": any(a.status == ArticleStatus.TRANSLATING for a in page),
+        "role": asdict(role),
+        "readiness": translation_readiness() if role.can_edit else None,
+        "can_import": user.is_staff or user.has_perm("articles.add_importbatch"),
+        # The filters as they apply to exports and bulk translation (no sort, no page).
+        "filters": {
+            name: request.GET[name]
+            for name in ("status", "q", "tag", "entity", "batch")
+            if request.GET.get(name)
+        },
+        "export_formats": EXPORT_FORMATS,
     }
     if request.htmx and request.htmx.target == "article-table":
         # Polled while articles translate: only the table is sent.
@@ -141,10 +162,16 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tags = _Tags(rows)
     segments = [_row(segment, labels, tags) for segment in rows]
     models = sorted({segment["mt_model"] for segment in segments if segment["mt_model"]})
+    role = Role.of(request.user)
     context = {
         "article": article,
         "segments": segments,
-        "role": asdict(Role.of(request.user)),
+        "role": asdict(role),
+        "readiness": translation_readiness() if role.can_edit else None,
+        "untranslated": any(segment["status"] == SegmentStatus.EMPTY for segment in segments),
+        "untouched": any(segment["status"] == SegmentStatus.MACHINE for segment in segments),
+        "max_length": MAX_TARGET_LENGTH,
+        "export_formats": EXPORT_FORMATS,
         "mt_models": models,
         "test_models": [label for label in models if labels.is_test(label)],
         "translation": translation_state(article)
@@ -208,11 +235,35 @@ def segment_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def article_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """Polled while an article translates; tells htmx to reload the page when it is done."""
+    """Polled while an article translates; once done, tells the page (an `article-translated`
+    event) to bring its rows and header up to date."""
     article = get_object_or_404(Article, pk=pk)
-    if article.status != ArticleStatus.TRANSLATING:
-        response = HttpResponse("")
-        response["HX-Refresh"] = "true"
-        return response
     context = {"article": article, "translation": translation_state(article)}
-    return render(request, "articles/review.html#progress", context)
+    response = render(request, "articles/review.html#progress", context)
+    if article.status != ArticleStatus.TRANSLATING:
+        response["HX-Trigger"] = "article-translated"
+    return response
+
+
+def article_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review page's header line (status, counts, progress), refreshed after each change."""
+    article = get_object_or_404(Article.objects.with_counts(), pk=pk)
+    return render(request, "articles/review.html#article-summary", {"article": article})
+
+
+def article_rows(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rows of the review page, all or those in `?ids=`, e.g. after translation or approvals."""
+    article = get_object_or_404(Article, pk=pk)
+    rows = article.segments.select_related("updated_by").order_by("position")
+    parts = request.GET.get("ids", "").split(",")
+    wanted = [int(part) for part in parts if part.isdigit() and len(part) < 19]
+    if wanted:
+        rows = rows.filter(pk__in=wanted[:5000])
+    rows = list(rows)
+    labels, tags = _ModelLabels(), _Tags(rows)
+    context = {
+        "segments": [_row(segment, labels, tags) for segment in rows],
+        "role": asdict(Role.of(request.user)),
+        "approved": SegmentStatus.APPROVED,
+    }
+    return render(request, "articles/review.html#segment-rows", context)

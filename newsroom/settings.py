@@ -146,6 +146,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The Persian web font comes from npm (package.json; installed by scripts/run, scripts/test and the
+# Dockerfile) and is served from /static/vazirmatn/ like the project's own files.
+VAZIRMATN_DIR = BASE_DIR / "node_modules" / "vazirmatn" / "fonts" / "webfonts"
+if VAZIRMATN_DIR.is_dir():
+    STATICFILES_DIRS.append(("vazirmatn", VAZIRMATN_DIR))
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

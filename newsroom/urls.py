@@ -18,7 +18,7 @@ from annotations.api import (
 from articles.api import MTStatusView
 from newsroom.api import router
 from newsroom.profile import profile
-from newsroom.views import healthz
+from newsroom.views import favicon, healthz
 
 admin.site.site_header = "newsroom administration"
 admin.site.site_title = "newsroom"
@@ -32,6 +32,8 @@ swagger_ui = csp_update({"style-src": [UNSAFE_INLINE]})(
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="article-list-page", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's, API answers).
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", profile, name="profile"),

@@ -54,3 +54,29 @@ def batch_translation(batch: ImportBatch) -> dict:
         failed=Count("id", filter=~Q(mt_error="")),
     )
     return {**counts, "waiting": counts["total"] - counts["done"] - counts["failed"]}
+
+
+def translation_readiness() -> dict:
+    """Whether a Translate button can do anything now, and if not, what to do about it.
+
+    Translation needs an installed fa→en model and something to run the task: a live worker, or
+    a task backend that runs tasks in the web process (tests, the immediate backend).
+    """
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    package = find_package()
+    in_process = isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
+    reason = ""
+    if package is None:
+        reason = (
+            "No translation model is installed: run manage.py mt install --file PATH.argosmodel"
+        )
+    elif not in_process and not alive_workers().exists():
+        reason = "No task worker is running, so nothing would translate: start manage.py db_worker"
+    return {
+        "ready": not reason,
+        "reason": reason,
+        "model": package.label if package else None,
+        "test_model": bool(package and package.is_test_model),
+    }

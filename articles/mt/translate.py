@@ -29,6 +29,8 @@ from articles.search import refresh_search_text
 from articles.signals import article_translated
 
 TM_LABEL = "translation-memory"
+# Segments no person has touched: machine translation may (re)write them.
+UNTOUCHED = (SegmentStatus.EMPTY, SegmentStatus.MACHINE)
 
 
 @dataclass
@@ -59,23 +61,29 @@ def system_user(name: str):
     return user
 
 
-def request_translation(article_ids: Iterable[int]) -> list[int]:
+def request_translation(article_ids: Iterable[int], *, again: bool = False) -> list[int]:
     """Mark articles as translating and enqueue one task each (after commit).
 
+    With `again`, rows still as machine translation left them are translated anew as well.
     Raises PackageError when no model is installed: a task that must fail is not queued.
     """
     from articles.tasks import translate_article
 
     require_model()
     ids = list(article_ids)
+    waiting = [ArticleStatus.NEW, ArticleStatus.TRANSLATED] if again else [ArticleStatus.NEW]
     with transaction.atomic():
-        Article.objects.filter(pk__in=ids, status=ArticleStatus.NEW).update(
+        Article.objects.filter(pk__in=ids, status__in=waiting).update(
             status=ArticleStatus.TRANSLATING, mt_error="", updated_at=timezone.now()
         )
         Article.objects.filter(pk__in=ids).exclude(mt_error="").update(mt_error="")
         for article_id in ids:
             transaction.on_commit(
-                lambda article_id=article_id: translate_article.enqueue(article_id)
+                lambda article_id=article_id: (
+                    translate_article.enqueue(article_id, again=again)
+                    if again
+                    else translate_article.enqueue(article_id)
+                )
             )
     return ids
 
@@ -100,10 +108,12 @@ def memory_matches(segments: list[Segment]) -> dict[int, str]:
     }
 
 
-def _write(segment: Segment, *, text: str, origin: str, model: str, author, now) -> Revision | None:
-    """Fill one still-empty segment; None when an editor got there first."""
+def _write(
+    segment: Segment, *, text: str, origin: str, model: str, author, now, statuses=UNTOUCHED[:1]
+) -> Revision | None:
+    """Fill one segment still untouched; None when an editor got there first."""
     updated = Segment.objects.filter(
-        pk=segment.pk, version=segment.version, status=SegmentStatus.EMPTY
+        pk=segment.pk, version=segment.version, status__in=statuses
     ).update(
         mt_text=text,
         mt_model=model,
@@ -120,14 +130,16 @@ def _write(segment: Segment, *, text: str, origin: str, model: str, author, now)
     )
 
 
-def translate_article(*, article_id: int) -> TranslationResult:
-    """Translate an article's empty segments; idempotent, safe to run again after a crash."""
+def translate_article(*, article_id: int, again: bool = False) -> TranslationResult:
+    """Translate an article's empty segments (with `again`, also those still as machine
+    translation left them); idempotent, safe to run again after a crash."""
+    statuses = UNTOUCHED if again else UNTOUCHED[:1]
     result = TranslationResult(article_id=article_id)
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return result
     pending = list(
-        article.segments.filter(status=SegmentStatus.EMPTY).only(
+        article.segments.filter(status__in=statuses).only(
             "id", "version", "source_text", "source_key"
         )
     )
@@ -163,6 +175,7 @@ def translate_article(*, article_id: int) -> TranslationResult:
                     model=TM_LABEL,
                     author=tm_author,
                     now=now,
+                    statuses=statuses,
                 )
                 result.memory += revision is not None
             elif segment.pk in machine:
@@ -173,6 +186,7 @@ def translate_article(*, article_id: int) -> TranslationResult:
                     model=result.model,
                     author=mt_author,
                     now=now,
+                    statuses=statuses,
                 )
                 result.machine += revision is not None
             else:

@@ -36,3 +36,9 @@ def diff_html(chunks) -> str:
     return format_html_join(
         "", "<{0}>{1}</{0}>", ((tags[chunk.op], chunk.text) for chunk in chunks or ())
     )
+
+
+@register.filter
+def words(value: str) -> str:
+    """A status value as people read it: in_review → in review."""
+    return str(value).replace("_", " ")

@@ -2,33 +2,14 @@
 // (or create one), or click a highlight to accept, change or remove it. The REST API counts
 // offsets in code points; the browser counts UTF-16 units, so selections are converted here.
 
+import { api } from "./desk.js";
+
 const tagger = document.getElementById("tagger");
+// The click that ends a drag-selection or a double click must not also open the editor.
+let openedFromSelectionAt = -Infinity;
 
 export function codePoints(text, utf16Offset) {
   return Array.from(text.slice(0, utf16Offset)).length;
-}
-
-function csrfToken() {
-  try {
-    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-  } catch {
-    return "";
-  }
-}
-
-async function api(method, url, body) {
-  const response = await fetch(url, {
-    method,
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: "same-origin",
-  });
-  const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const reason = data.detail || Object.values(data).flat().join(" ") || response.statusText;
-    throw new Error(reason);
-  }
-  return data;
 }
 
 // The selection inside a pane, as code-point offsets into the pane's text.
@@ -95,6 +76,7 @@ function open(next, rect) {
 }
 
 function close() {
+  openedFromSelectionAt = -Infinity;
   tagger.hidden = true;
   state = null;
 }
@@ -142,6 +124,12 @@ async function refreshRows(segmentIds) {
   htmx.trigger(document.body, "mentions-changed");
 }
 
+// Many rows changed (tag all, accept all): review.js fetches them again, keeping open editors.
+function rowsStale() {
+  document.body.dispatchEvent(new CustomEvent("rows-stale", { detail: { ids: null } }));
+  htmx.trigger(document.body, "mentions-changed");
+}
+
 async function tagWith(entity) {
   if (!state) return;
   const current = state;
@@ -156,7 +144,7 @@ async function tagWith(entity) {
         entity: entity.id,
       });
       close();
-      window.location.reload();
+      rowsStale();
       return;
     } else {
       await api("POST", tagger.dataset.mentionsUrl, {
@@ -207,7 +195,7 @@ async function mentionAction(action) {
     } else if (action === "accept-entity") {
       await api("POST", tagger.dataset.acceptUrl, { entity: Number(current.entityId) });
       close();
-      window.location.reload();
+      rowsStale();
       return;
     }
     close();
@@ -216,10 +204,10 @@ async function mentionAction(action) {
   }
 }
 
-function onMouseUp(event) {
-  if (!tagger || tagger.contains(event.target)) return;
-  const pane = event.target.closest(".seg-source, .target-text");
-  if (!pane) return;
+function openFromSelection(target) {
+  if (!tagger || tagger.contains(target) || !target.closest) return;
+  const pane = target.closest(".seg-source, .target-text");
+  if (!pane || pane.hidden) return;
   const row = pane.closest(".seg");
   const editor = row.querySelector("form.editor");
   if (editor && !editor.hidden) return;
@@ -227,6 +215,20 @@ function onMouseUp(event) {
   if (!picked) return;
   const rect = window.getSelection().getRangeAt(0).getBoundingClientRect();
   open({ ...picked, segmentId: row.dataset.segmentId, side: pane.dataset.side }, rect);
+  return true;
+}
+
+function onMouseUp(event) {
+  if (openFromSelection(event.target)) openedFromSelectionAt = event.timeStamp;
+}
+
+// A selection made with the keyboard (Shift+arrows with caret browsing) opens the popup too.
+function onKeyUp(event) {
+  if (event.key !== "Shift" || !tagger.hidden) return;
+  const selection = window.getSelection();
+  if (!selection.rangeCount || selection.isCollapsed) return;
+  const node = selection.getRangeAt(0).commonAncestorContainer;
+  openFromSelection(node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement);
 }
 
 function openMention(mark) {
@@ -247,10 +249,16 @@ function openMention(mark) {
 
 if (tagger) {
   document.addEventListener("mouseup", onMouseUp);
+  document.addEventListener("keyup", onKeyUp);
   // A highlight opens its own popup instead of the editor; capture runs before review.js.
   document.addEventListener(
     "click",
     (event) => {
+      if (tagger.contains(event.target)) return;
+      if (!tagger.hidden && event.timeStamp - openedFromSelectionAt < 200) {
+        event.stopPropagation(); // the click that ended the selection: not an edit
+        return;
+      }
       const mark = event.target.closest("mark.ent");
       if (!mark || !window.getSelection().isCollapsed) {
         if (event.target.closest(".target-text") && !window.getSelection().isCollapsed) {

@@ -5,6 +5,7 @@ import json
 import pytest
 import spacy
 from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 from translate.storage import tmx as tmx_storage
 from translate.storage import xliff as xliff_storage
@@ -184,3 +185,47 @@ def test_a_date_filter_with_an_extreme_offset_is_understood():
             response = client.get("/api/v1/export/", {"format": "json", name: value})
             assert response.status_code == 200, (name, value)
             b"".join(response.streaming_content)
+
+
+def test_suggestions_can_be_left_out_of_jsonl_and_conll_labels(article):
+    title = Segment.objects.get(article=article, position=0)
+    suggested = Mention.objects.filter(segment__article=article, origin="suggested")
+    assert suggested.filter(side="source").exists()
+
+    def labels(**params):
+        lines = _get(f"/api/v1/articles/{article.pk}/export/", format="jsonl", **params)
+        return {
+            record["segment"]: (record["label"], record["target_label"])
+            for record in map(json.loads, lines.decode().splitlines())
+        }
+
+    everything, reviewed = labels(), labels(suggestions="exclude")
+    assert (
+        sum(len(a) + len(b) for a, b in everything.values())
+        == Mention.objects.filter(segment__article=article).count()
+    )
+    # Only the ISIS a person tagged on the English title is left.
+    kept = {segment: pair for segment, pair in reviewed.items() if pair != ([], [])}
+    assert list(kept) == [title.pk] and kept[title.pk][0] == []
+    conll = _get(
+        f"/api/v1/articles/{article.pk}/export/", format="conll", suggestions="exclude"
+    ).decode()
+    assert all(line.endswith("\tO") for line in conll.splitlines() if "\t" in line)
+
+
+def test_downloads_are_named_for_what_they_hold(article):
+    client = APIClient()
+    client.force_authenticate(UserFactory(groups=["viewer"]))
+    one = client.get(f"/api/v1/articles/{article.pk}/export/", {"format": "tmx"})
+    target = client.get(
+        f"/api/v1/articles/{article.pk}/export/", {"format": "conll", "side": "target"}
+    )
+    approved = client.get("/api/v1/export/", {"format": "jsonl", "status": "in_review"})
+    everything = client.get("/api/v1/export/", {"format": "xliff"})
+    today = timezone.localdate().isoformat()
+
+    assert one["Content-Disposition"] == f'attachment; filename="article-{article.pk}.tmx"'
+    assert f'filename="article-{article.pk}-target.conll"' in target["Content-Disposition"]
+    assert f'filename="newsroom-in-review-{today}.jsonl"' in approved["Content-Disposition"]
+    assert f'filename="newsroom-all-{today}.xlf"' in everything["Content-Disposition"]
+    assert client.get("/api/v1/export/", {"suggestions": "maybe"}).status_code == 400

@@ -113,3 +113,102 @@ def test_an_import_asking_for_translation_without_a_model_is_refused(seed_path, 
     assert response.status_code == 400
     assert "mt install" in response.json()["translate"][0]
     assert not Article.objects.exists()
+
+
+def test_translate_again_rewrites_only_rows_nobody_touched(
+    mt_model, seeded, django_capture_on_commit_callbacks
+):
+    from articles.editing import save_segment
+    from articles.models import Segment
+
+    client = _client("editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/v1/articles/{seeded.pk}/translate/")
+    edited = Segment.objects.get(article=seeded, position=1)
+    save_segment(
+        segment_id=edited.pk,
+        expected_version=edited.version,
+        user=UserFactory(groups=["editor"]),
+        target_text="Kept by a person",
+    )
+    untouched = Segment.objects.get(article=seeded, position=2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/articles/{seeded.pk}/translate/?again=true")
+
+    assert response.status_code == 202
+    edited.refresh_from_db()
+    assert edited.target_text == "Kept by a person"
+    version = untouched.version
+    untouched.refresh_from_db()
+    assert untouched.version == version + 1 and untouched.status == SegmentStatus.MACHINE
+    assert untouched.revisions.filter(origin="mt").count() == 2
+
+
+def test_bulk_translate_queues_the_selection_and_reports_progress(
+    mt_model, seeded, tmp_path, django_capture_on_commit_callbacks
+):
+    other = tmp_path / "other.txt"
+    other.write_text("خبر دیگر\n\nمتن خبر دیگر.\n", encoding="utf-8")
+    call_command("import_articles", str(other), stdout=None)
+    second = Article.objects.exclude(pk=seeded.pk).get()
+    client = _client("editor")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/articles/translate/", {"ids": [second.pk]}, format="json")
+
+    assert response.status_code == 202
+    body = response.json()
+    # Answered before the queued task ran; the run's own address shows it done.
+    assert (body["total"], body["translated"], body["waiting"], body["skipped"]) == (1, 0, 1, 0)
+    progress = client.get(f"/api/v1/articles/translate/{body['id']}/").json()
+    assert (progress["translated"], progress["waiting"]) == (1, 0)
+    second.refresh_from_db()
+    seeded.refresh_from_db()
+    assert second.status == ArticleStatus.TRANSLATED and seeded.status == ArticleStatus.NEW
+
+    # All matching the filters: the one already translated is skipped, not queued again.
+    with django_capture_on_commit_callbacks(execute=True):
+        matching = client.post("/api/v1/articles/translate/", {"filters": {}}, format="json")
+    assert (matching.json()["total"], matching.json()["skipped"]) == (1, 1)
+    run = client.get(f"/api/v1/articles/translate/{matching.json()['id']}/")
+    assert run.status_code == 200 and run.json()["translated"] == 1
+    assert client.get("/api/v1/articles/translate/999999/").status_code == 404
+
+
+def test_bulk_translate_is_role_checked_and_needs_a_model(seeded, settings):
+    assert (
+        _client("viewer").post("/api/v1/articles/translate/", {"ids": [seeded.pk]}, format="json")
+    ).status_code == 403
+    editor = _client("editor")
+    refused = editor.post("/api/v1/articles/translate/", {"ids": [seeded.pk]}, format="json")
+    assert refused.status_code == 409 and "no fa→en" in refused.json()["detail"]
+    both = editor.post("/api/v1/articles/translate/", {"ids": [1], "filters": {}}, format="json")
+    assert both.status_code == 400
+    bad = editor.post(
+        "/api/v1/articles/translate/", {"filters": {"status": "finished"}}, format="json"
+    )
+    assert bad.status_code == 400
+    seeded.refresh_from_db()
+    assert seeded.status == ArticleStatus.NEW
+
+
+def test_bulk_translate_is_in_the_schema():
+    client = _client("viewer")
+    schema = client.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT="application/json")
+    text = schema.content.decode()
+    assert "/api/v1/articles/translate/" in text
+    assert "/api/v1/articles/translate/{run}/" in text
+
+
+def test_the_translate_buttons_say_why_they_cannot_run(mt_model, settings):
+    from articles.mt.status import translation_readiness
+
+    assert translation_readiness()["ready"]  # tests run tasks in the web process
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    waiting = translation_readiness()
+    assert not waiting["ready"] and "start manage.py db_worker" in waiting["reason"]
+    beat("worker-1")
+    assert translation_readiness()["ready"]
+    settings.ARGOS_PACKAGES_DIR = settings.BASE_DIR / "var" / "no-such-packages"
+    assert "No translation model is installed" in translation_readiness()["reason"]

@@ -118,7 +118,7 @@ def test_the_list_filters_by_status_and_tag_and_sorts():
     assert by_title.index("الف") < by_title.index("ب</a>")
 
 
-def test_a_translating_article_polls_for_progress_and_reloads_when_done(mt_model):
+def test_a_translating_article_polls_for_progress_and_refreshes_when_done(mt_model):
     article = ArticleFactory(status=ArticleStatus.TRANSLATING)
     SegmentFactory(article=article)
     client = Client()
@@ -132,7 +132,10 @@ def test_a_translating_article_polls_for_progress_and_reloads_when_done(mt_model
     article.status = ArticleStatus.TRANSLATED
     article.save()
     done = client.get(f"/articles/{article.pk}/progress/", HTTP_HX_REQUEST="true")
-    assert done["HX-Refresh"] == "true"
+    # The page brings its rows and header up to date itself: no reload, nothing typed lost.
+    assert done["HX-Trigger"] == "article-translated"
+    assert "Machine translation finished" in done.content.decode()
+    assert "every 2s" not in done.content.decode()
 
 
 def test_the_list_polls_only_while_something_translates():
@@ -160,3 +163,51 @@ def test_history_lists_revisions_newest_first_with_restore_for_editors():
     assert page.index("v3") < page.index("v2")
     assert page.count("Restore this") == 1 and "&quot;before&quot;" in page
     assert "Restore this" not in viewer.get(f"/segments/{segment.pk}/history/").content.decode()
+
+
+def _editor_client() -> Client:
+    client = Client()
+    client.force_login(UserFactory(groups=["editor"]))
+    return client
+
+
+def test_statuses_read_as_words_on_the_pages():
+    article = _article(segments=2, revisions=0)
+    client = _editor_client()
+
+    listing = client.get("/articles/").content.decode()
+    review = client.get(f"/articles/{article.pk}/").content.decode()
+    summary = client.get(f"/articles/{article.pk}/summary/").content.decode()
+
+    for html in (listing, review, summary):
+        assert ">in review</span>" in html and ">in_review<" not in html
+    assert "2 segments · 2 edited · 0 approved" in summary
+
+
+def test_rows_partial_sends_the_rows_asked_for():
+    article = _article(segments=3, revisions=0)
+    ids = list(article.segments.order_by("position").values_list("pk", flat=True))
+    client = _editor_client()
+
+    some = client.get(f"/articles/{article.pk}/rows/", {"ids": f"{ids[2]},x,{10**30}"})
+    every = client.get(f"/articles/{article.pk}/rows/")
+
+    assert some.content.decode().count('class="seg ') == 1
+    assert f'data-segment-id="{ids[2]}"' in some.content.decode()
+    assert every.content.decode().count('class="seg ') == 3
+
+
+def test_the_list_filters_by_import_batch_and_links_to_the_import_form(staff_user):
+    from articles.models import ImportBatch
+
+    batch = ImportBatch.objects.create(filename="a.jsonl")
+    mine = ArticleFactory(import_batch=batch)
+    ArticleFactory()
+    client = Client()
+    client.force_login(staff_user)
+
+    page = client.get("/articles/", {"batch": batch.pk}).content.decode()
+
+    assert page.count("data-article-id=") == 1 and f'data-article-id="{mine.pk}"' in page
+    assert "/admin/articles/importbatch/add/" in page
+    assert "Import articles" not in _editor_client().get("/articles/").content.decode()

@@ -30,10 +30,14 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh browser tab; a script error on any page it showed fails the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     context.close()
+    assert not errors, f"script errors on the page: {errors}"
 
 
 @pytest.fixture

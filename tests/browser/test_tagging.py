@@ -126,3 +126,95 @@ def test_click_a_suggestion_to_remove_it(page, live_server, article):
 
     assert not Mention.objects.filter(pk=mention_id).exists()
     assert page.locator(f'mark[data-mention-id="{mention_id}"]').count() == 0
+
+
+def test_clicking_a_highlight_shows_only_the_actions_that_apply(page, live_server, article):
+    UserFactory(username="editor", groups=["editor"])
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    page.locator(".seg").nth(2).locator(".seg-source mark.o-suggested").first.click()
+
+    tagger = page.locator("#tagger")
+    tagger.wait_for()
+    for action in ("Accept", "Accept all of this entity", "Remove"):
+        assert tagger.get_by_role("button", name=action, exact=True).is_visible()
+    # What applies to a new selection only stays hidden (a display rule used to show them).
+    assert tagger.get_by_role("button", name="Create and tag").is_hidden()
+    assert tagger.locator(".tagger-all").is_hidden()
+    assert tagger.locator(".tagger-new").evaluate("el => getComputedStyle(el).display") == "none"
+
+
+def word_box(pane, word):
+    return pane.evaluate(
+        """(pane, word) => {
+          const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+          let node;
+          while ((node = walker.nextNode())) {
+            const at = node.textContent.indexOf(word);
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + word.length);
+            const r = range.getBoundingClientRect();
+            return {left: r.left, right: r.right, y: r.top + r.height / 2};
+          }
+          return null;
+        }""",
+        word,
+    )
+
+
+def drag_select(page, pane, word):
+    """Select a word with the real mouse: press before it, release after it."""
+    box = word_box(pane, word)
+    page.mouse.move(box["left"] + 1, box["y"])
+    page.mouse.down()
+    page.mouse.move(box["right"] - 1, box["y"], steps=5)
+    page.mouse.up()
+
+
+def test_selecting_english_then_enter_tags_without_touching_the_translation(
+    page, live_server, article
+):
+    segment = Segment.objects.get(article=article, position=1)
+    Segment.objects.filter(pk=segment.pk).update(target_text="Hassan Rouhani, President of Iran")
+    UserFactory(username="editor", groups=["editor"])
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    row = page.locator(f'[data-segment-id="{segment.pk}"]')
+
+    drag_select(page, row.locator(".target-text"), "Iran")
+    page.locator("#tagger").wait_for()
+    page.wait_for_timeout(500)  # longer than a click takes to become "edit"
+    assert row.locator("form.editor").count() == 0 or row.locator("form.editor").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "tagger-search"
+    page.locator("#tagger-results [role=option]", has_text="Iran").first.wait_for()
+    page.keyboard.press("Enter")
+    page.locator("#tagger").wait_for(state="hidden")
+
+    segment.refresh_from_db()
+    assert segment.target_text == "Hassan Rouhani, President of Iran"
+    assert Mention.objects.filter(segment=segment, side="target", text="Iran").exists()
+    assert row.locator("textarea").count() == 0 or row.locator("textarea").is_hidden()
+
+
+def test_double_click_selects_a_word_and_opens_the_popup_on_both_sides(page, live_server, article):
+    segment = Segment.objects.get(article=article, position=1)
+    Segment.objects.filter(pk=segment.pk).update(target_text="Hassan Rouhani, President of Iran")
+    UserFactory(username="editor", groups=["editor"])
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    row = page.locator(f'[data-segment-id="{segment.pk}"]')
+
+    for pane, word in (
+        (row.locator(".target-text"), "President"),
+        (row.locator(".seg-source"), "روحانی"),
+    ):
+        box = word_box(pane, word)
+        page.mouse.dblclick((box["left"] + box["right"]) / 2, box["y"])
+        page.locator("#tagger").wait_for()
+        page.wait_for_timeout(500)  # longer than a click takes to become "edit"
+        assert page.locator(".tagger-text").inner_text().strip() == word
+        assert row.locator("textarea").count() == 0 or row.locator("textarea").is_hidden()
+        page.keyboard.press("Escape")
+        page.locator("#tagger").wait_for(state="hidden")

@@ -8,6 +8,7 @@ health check would.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import socket
 import subprocess
@@ -115,3 +116,15 @@ def test_compose_health_check_fetches_a_real_page(compose_web):
     command = [part.replace("8000", str(compose_web)) for part in command]
     assert "/healthz" not in " ".join(command)
     assert subprocess.run(command, timeout=20).returncode == 0
+
+
+def test_compose_serves_the_persian_web_font_itself(compose_web):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", compose_web, timeout=10)
+    connection.request("GET", "/static/css/newsroom.css")
+    css = connection.getresponse().read().decode()
+    fonts = re.findall(r'url\("([^"]*vazirmatn/[^"]*\.woff2)"\)', css)
+    assert fonts, "newsroom.css names no Vazirmatn file"
+    status, headers = _get(compose_web, posixpath.normpath("/static/css/" + fonts[0]))
+    assert status == 200 and headers["Content-Type"] == "font/woff2"

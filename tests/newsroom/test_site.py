@@ -196,3 +196,8 @@ def test_staff_read_segments_in_the_admin_but_correct_them_on_the_review_page(st
     assert "edit on the review page" in page and 'name="target_text"' not in page
     segment.refresh_from_db()
     assert (segment.target_text, segment.version) == ("before", 3)
+
+
+def test_favicon_ico_leads_to_the_icon_for_everyone(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
