@@ -281,13 +281,21 @@ class SegmentViewSet(
 
 
 class CanImport(permissions.BasePermission):
-    message = "Importing needs staff status or the 'add import batch' permission."
+    """Import batches are for importers and staff: their file names, uploaders and error texts
+    are not for every reader of articles."""
+
+    message = (
+        "Import batches are for importers: ask for staff status or the 'add import batch' "
+        "permission."
+    )
 
     def has_permission(self, request, view) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
         user = request.user
-        return bool(user.is_staff or user.has_perm("articles.add_importbatch"))
+        if user.is_staff or user.has_perm("articles.add_importbatch"):
+            return True
+        return request.method in permissions.SAFE_METHODS and user.has_perm(
+            "articles.view_importbatch"
+        )
 
 
 class ImportBatchViewSet(
