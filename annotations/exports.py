@@ -17,6 +17,7 @@ from django.db.models import Prefetch, QuerySet
 
 from annotations.models import Mention, MentionSide
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
+from articles.text.controls import strip_forbidden
 
 FORMATS = {
     "json": "application/json",
@@ -135,12 +136,26 @@ def write_jsonl(articles: Iterable[Article], **options) -> Iterator[str]:
         yield "".join(lines)
 
 
+class _XMLTextGenerator(XMLGenerator):
+    """An XMLGenerator that drops the characters XML 1.0 forbids from text and attributes.
+
+    Saves refuse them and imports remove them, but a row written another way must still not
+    make a whole TMX or XLIFF unreadable.
+    """
+
+    def startElement(self, name: str, attrs) -> None:
+        super().startElement(name, {key: strip_forbidden(value) for key, value in attrs.items()})
+
+    def characters(self, content: str) -> None:
+        super().characters(strip_forbidden(content))
+
+
 class _XML:
     """An XMLGenerator writing into a buffer that is emptied as chunks are taken."""
 
     def __init__(self) -> None:
         self.buffer = io.StringIO()
-        self.out = XMLGenerator(self.buffer, encoding="utf-8", short_empty_elements=True)
+        self.out = _XMLTextGenerator(self.buffer, encoding="utf-8", short_empty_elements=True)
 
     def take(self) -> str:
         text = self.buffer.getvalue()

@@ -183,3 +183,45 @@ def test_a_date_filter_with_an_extreme_offset_is_understood():
             response = client.get("/api/v1/export/", {"format": "json", name: value})
             assert response.status_code == 200, (name, value)
             b"".join(response.streaming_content)
+
+
+FORBIDDEN = "\x01\x08\x0b\x0c\x0e\x1f\ufffe\uffff"
+
+
+@pytest.fixture
+def article_with_controls():
+    """Characters XML 1.0 forbids, put in the database directly, as an old import could have."""
+    article = Article.objects.create(identity="controls", title="کنترل", raw_text="x")
+    Segment.objects.create(
+        article=article,
+        position=0,
+        kind="body",
+        source_text=f"روحانی{FORBIDDEN} گفت",
+        source_key="k",
+        mt_text="Rouhani\x0b said",
+        mt_model="test\x1fmodel",
+        target_text=f"Rouhani{FORBIDDEN} said",
+        status=SegmentStatus.EDITED,
+    )
+    Article.objects.filter(pk=article.pk).update(source_language="f\x02a")
+    return article
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "xliff"])
+@pytest.mark.parametrize("bulk", [False, True], ids=["article", "everything"])
+def test_xml_exports_never_hold_a_character_xml_forbids(article_with_controls, fmt, bulk):
+    from xml.etree import ElementTree
+
+    from lxml import etree
+
+    path = "/api/v1/export/" if bulk else f"/api/v1/articles/{article_with_controls.pk}/export/"
+    data = _get(path, format=fmt)
+
+    root = etree.fromstring(data)  # strict: a forbidden character is a fatal error
+    ElementTree.fromstring(data)
+    texts = [t for t in root.itertext() if t.strip()]
+    assert "روحانی گفت" in texts
+    assert "Rouhani said" in texts
+    assert "fa" in {v for e in root.iter() for v in e.attrib.values()}
+    if fmt == "xliff":
+        assert "machine translation (testmodel): Rouhani said" in texts
