@@ -225,3 +225,57 @@ def test_xml_exports_never_hold_a_character_xml_forbids(article_with_controls, f
     assert "fa" in {v for e in root.iter() for v in e.attrib.values()}
     if fmt == "xliff":
         assert "machine translation (testmodel): Rouhani said" in texts
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("اخیراً ایران گفت", ["اخیراً", "ایران", "گفت"]),  # tanwin (U+064B) ends the word
+        ("قطعاً، نه", ["قطعاً", "،", "نه"]),
+        ("محمّد آمد", ["محمّد", "آمد"]),  # shadda (U+0651) inside the word
+        ("مُحَمَّد", ["مُحَمَّد"]),  # damma, fatha and shadda
+        ("کتابِ تازه", ["کتابِ", "تازه"]),  # kasra of the ezafe
+        ("خانهٔ ما", ["خانهٔ", "ما"]),  # hamza above (U+0654)
+        ("می‌روند.", ["می‌روند", "."]),  # ZWNJ joins
+        ("café naïve", ["café", "naïve"]),  # combining acute and diaeresis
+    ],
+)
+def test_conll_tokens_keep_diacritics_inside_the_word(text, words):
+    from unicodedata import normalize
+
+    from annotations.exports import tokens
+
+    assert [text[start:end] for start, end in tokens(text)] == words
+    decomposed = normalize("NFD", text)
+    assert [decomposed[start:end] for start, end in tokens(decomposed)] == [
+        normalize("NFD", word) for word in words
+    ]
+
+
+def test_conll_labels_whole_persian_words_with_their_diacritics():
+    article = Article.objects.create(identity="diacritics", title="ظریف", raw_text="x")
+    text = "اخیراً محمّد جوادِ ظریف گفت."
+    segment = Segment.objects.create(
+        article=article, position=0, kind="body", source_text=text, source_key="k"
+    )
+    name = "محمّد جوادِ ظریف"
+    create_mention(
+        segment=segment,
+        side="source",
+        start=text.index(name),
+        end=text.index(name) + len(name),
+        text=name,
+        entity=None,
+        type="PERSON",
+    )
+
+    lines = _get(f"/api/v1/articles/{article.pk}/export/", format="conll").decode().splitlines()
+
+    assert lines[2:8] == [
+        "اخیراً\tO",
+        "محمّد\tB-PERSON",
+        "جوادِ\tI-PERSON",
+        "ظریف\tI-PERSON",
+        "گفت\tO",
+        ".\tO",
+    ]
