@@ -168,8 +168,16 @@ def update_mention(mention: Mention, *, user=None, **changes) -> Mention:
 
 
 def delete_mention(mention: Mention) -> None:
-    """Remove a mention; a rejected suggestion is remembered so it is not suggested again."""
+    """Remove a mention; a rejected suggestion is remembered so it is not suggested again.
+
+    Read again under the segment's lock: a correction may have moved the suggestion, and the
+    rejection must name the span it is at now.
+    """
     with transaction.atomic():
+        locked_segment(mention.segment_id)
+        mention = Mention.objects.filter(pk=mention.pk).first()
+        if mention is None:
+            return  # already gone with the words a correction deleted
         if mention.origin == MentionOrigin.SUGGESTED and mention.entity_id:
             RejectedSuggestion.objects.get_or_create(
                 segment_id=mention.segment_id,

@@ -162,3 +162,27 @@ def test_suggestions_land_where_the_names_are_after_the_correction(segment, edit
     _every_mention_fits_its_text(segment)
     assert response.status_code == 200 and response.json()["suggested"] >= 1
     assert Mention.objects.get(entity=putin).start == NEW.index("Putin")
+
+
+def test_a_rejected_suggestion_is_remembered_where_the_correction_moved_it(segment, editor):
+    from annotations.services import suggest_for_article
+
+    putin = Entity.objects.create(name_en="V. V. Putin", type="PERSON", aliases_en=["Putin"])
+    start = OLD.index("Putin")
+    suggested = Mention.objects.create(
+        segment=segment,
+        side="target",
+        start=start,
+        end=start + 5,
+        text="Putin",
+        entity=putin,
+        type="PERSON",
+        origin="suggested",
+    )
+
+    [response] = _race(segment, editor, lambda c: c.delete(f"/api/v1/mentions/{suggested.pk}/"))
+
+    assert response.status_code == 204
+    suggest_for_article(article_id=segment.article_id)
+    _every_mention_fits_its_text(segment)
+    assert not Mention.objects.filter(entity=putin).exists()  # not suggested again
