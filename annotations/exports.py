@@ -11,12 +11,14 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
+from unicodedata import category
 from xml.sax.saxutils import XMLGenerator
 
 from django.db.models import Prefetch, QuerySet
 
 from annotations.models import Mention, MentionOrigin, MentionSide
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
+from articles.text.controls import strip_forbidden
 
 FORMATS = {
     "json": "application/json",
@@ -33,7 +35,8 @@ XLIFF_STATES = {
     SegmentStatus.EDITED: "translated",
     SegmentStatus.APPROVED: "final",
 }
-# A word (letters, digits and marks, joined by ZWNJ) or a single other non-space character.
+# A run of letters and digits joined by ZWNJ, or a single other non-space character. Combining
+# marks (tanwin, kasra, shadda: category M) are not \w and come out single: tokens() glues them.
 _TOKEN = re.compile(r"[\w\u200c]+|[^\w\s]", re.UNICODE)
 
 
@@ -148,12 +151,26 @@ def write_jsonl(
         yield "".join(lines)
 
 
+class _XMLTextGenerator(XMLGenerator):
+    """An XMLGenerator that drops the characters XML 1.0 forbids from text and attributes.
+
+    Saves refuse them and imports remove them, but a row written another way must still not
+    make a whole TMX or XLIFF unreadable.
+    """
+
+    def startElement(self, name: str, attrs) -> None:
+        super().startElement(name, {key: strip_forbidden(value) for key, value in attrs.items()})
+
+    def characters(self, content: str) -> None:
+        super().characters(strip_forbidden(content))
+
+
 class _XML:
     """An XMLGenerator writing into a buffer that is emptied as chunks are taken."""
 
     def __init__(self) -> None:
         self.buffer = io.StringIO()
-        self.out = XMLGenerator(self.buffer, encoding="utf-8", short_empty_elements=True)
+        self.out = _XMLTextGenerator(self.buffer, encoding="utf-8", short_empty_elements=True)
 
     def take(self) -> str:
         text = self.buffer.getvalue()
@@ -254,9 +271,24 @@ def write_xliff(articles: Iterable[Article], **options) -> Iterator[str]:
     yield xml.take() + "\n"
 
 
+def _in_word(char: str) -> bool:
+    return char == "\u200c" or char.isalnum() or char == "_" or category(char)[0] == "M"
+
+
 def tokens(text: str) -> list[tuple[int, int]]:
-    """Token spans (code points): words with their ZWNJ joins, and single punctuation marks."""
-    return [match.span() for match in _TOKEN.finditer(text)]
+    """Token spans (code points): words with their diacritics and ZWNJ joins, and single
+    punctuation marks. `اخیراً` is one word, not `اخیرا` and a stray tanwin."""
+    spans: list[tuple[int, int]] = []
+    glued = False  # whether the last span ends in word characters
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        in_word = _in_word(text[start])
+        if glued and in_word and spans[-1][1] == start:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        glued = in_word
+    return spans
 
 
 def bio_tags(text: str, mentions: list[Mention]) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from annotations.models import EntityType
+from articles.text.controls import describe, first_forbidden
 
 STARTER = Path(__file__).resolve().parent / "data" / "starter_entities.jsonl"
 FIELDS = ("name_en", "name_fa", "type", "aliases_en", "aliases_fa", "wikidata_id", "notes")
@@ -45,7 +46,7 @@ def clean_entity(data: object) -> dict:
     wikidata = str(data.get("wikidata_id") or "").strip()
     if wikidata and not (wikidata[0] == "Q" and wikidata[1:].isdigit()):
         raise InvalidEntity(f"wikidata_id looks like Q42, not {wikidata!r}")
-    return {
+    cleaned = {
         "name_en": name_en[:300],
         "name_fa": " ".join(str(data.get("name_fa") or "").split())[:300],
         "type": kind,
@@ -54,6 +55,21 @@ def clean_entity(data: object) -> dict:
         "wikidata_id": wikidata,
         "notes": str(data.get("notes") or ""),
     }
+    _refuse_forbidden(cleaned)
+    return cleaned
+
+
+def _refuse_forbidden(fields: dict) -> None:
+    """Names are matched against articles and shown everywhere: none may hold a character
+    XML 1.0 forbids (articles/text/controls.py)."""
+    for name, value in fields.items():
+        for item in value if isinstance(value, list) else [value]:
+            found = first_forbidden(item)
+            if found:
+                position, char = found
+                raise InvalidEntity(
+                    f"{name} contains {describe(char)} at position {position}; remove it."
+                )
 
 
 def search_text(fields: dict) -> str:

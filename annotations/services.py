@@ -3,6 +3,10 @@
 A mention's offsets are code points into the segment's stored text, end exclusive, and its
 `text` must equal that slice on every write. Mentions may nest but never partly overlap. Source
 text never changes; when a target text does, its mentions are re-anchored through a diff.
+
+Every mention write locks its segment's row and checks offsets against the text read under that
+lock: a correction (which re-anchors mentions in its own transaction) and a tag computed from the
+text before it are then never interleaved, whichever commits first.
 """
 
 from __future__ import annotations
@@ -68,6 +72,18 @@ def check_overlap(
             )
 
 
+def locked_segment(segment_id: int) -> Segment:
+    """The segment's row, locked until the transaction ends, with its text as committed now.
+
+    Call inside `transaction.atomic()`. A concurrent correction holds the same row lock until it
+    commits (with its mentions re-anchored), so what this returns is the text to check against.
+    """
+    try:
+        return Segment.objects.select_for_update().get(pk=segment_id)
+    except Segment.DoesNotExist:
+        raise MentionError(f"Segment {segment_id} no longer exists.") from None
+
+
 def create_mention(
     *,
     segment: Segment,
@@ -80,11 +96,12 @@ def create_mention(
     origin: str = MentionOrigin.MANUAL,
     user=None,
 ) -> Mention:
-    check_span(segment, side=side, start=start, end=end, text=text)
     kind = type or (entity.type if entity else None)
     if kind not in EntityType.values:
         raise MentionError("Give an entity or a type (PERSON, ORG, GPE, LOC, FAC, EVENT, MISC).")
     with transaction.atomic():
+        segment = locked_segment(segment.pk)
+        check_span(segment, side=side, start=start, end=end, text=text)
         check_overlap(segment, side=side, start=start, end=end)
         duplicate = Mention.objects.filter(
             segment=segment, side=side, start=start, end=end, entity=entity
@@ -110,15 +127,24 @@ def create_mention(
 
 
 def update_mention(mention: Mention, *, user=None, **changes) -> Mention:
-    """Change a mention's entity, type, span or origin; a suggestion touched by hand is accepted."""
-    start = changes.get("start", mention.start)
-    end = changes.get("end", mention.end)
-    text = changes.get("text", mention.text)
-    segment = mention.segment
-    span_changes = any(key in changes for key in ("start", "end", "text"))
-    if span_changes or not mention.needs_review:
-        check_span(segment, side=mention.side, start=start, end=end, text=text)
+    """Change a mention's entity, type, span or origin; a suggestion touched by hand is accepted.
+
+    The mention is read again under its segment's lock: a correction may have moved it (or
+    removed it) since the caller read it, and its old offsets must not be written back.
+    """
     with transaction.atomic():
+        segment = locked_segment(mention.segment_id)
+        mention = Mention.objects.filter(pk=mention.pk).select_related("entity").first()
+        if mention is None:
+            raise MentionError(
+                "This tag was removed meanwhile: a correction deleted its words. Tag them again."
+            )
+        start = changes.get("start", mention.start)
+        end = changes.get("end", mention.end)
+        text = changes.get("text", mention.text)
+        span_changes = any(key in changes for key in ("start", "end", "text"))
+        if span_changes or not mention.needs_review:
+            check_span(segment, side=mention.side, start=start, end=end, text=text)
         if span_changes:
             check_overlap(segment, side=mention.side, start=start, end=end, exclude=mention.pk)
             mention.needs_review = False
@@ -143,8 +169,16 @@ def update_mention(mention: Mention, *, user=None, **changes) -> Mention:
 
 
 def delete_mention(mention: Mention) -> None:
-    """Remove a mention; a rejected suggestion is remembered so it is not suggested again."""
+    """Remove a mention; a rejected suggestion is remembered so it is not suggested again.
+
+    Read again under the segment's lock: a correction may have moved the suggestion, and the
+    rejection must name the span it is at now.
+    """
     with transaction.atomic():
+        locked_segment(mention.segment_id)
+        mention = Mention.objects.filter(pk=mention.pk).first()
+        if mention is None:
+            return  # already gone with the words a correction deleted
         if mention.origin == MentionOrigin.SUGGESTED and mention.entity_id:
             RejectedSuggestion.objects.get_or_create(
                 segment_id=mention.segment_id,
@@ -212,11 +246,26 @@ def _fits(match: Match, taken: list[tuple[int, int]]) -> bool:
 
 def suggest_for_article(*, article_id: int) -> int:
     """Add suggested mentions for every knowledge-base name found in the article; return how
-    many. Spans already tagged, rejected before, or crossing a mention are left alone."""
+    many. Spans already tagged, rejected before, or crossing a mention are left alone.
+
+    The gazetteer is built first; the article's segments are then locked (in id order) while
+    names are matched and inserted, so a correction committing meanwhile is seen whole or waits.
+    """
     found = gazetteer()
-    segments = list(
-        Segment.objects.filter(article_id=article_id).only("id", "source_text", "target_text")
-    )
+    with transaction.atomic():
+        segments = list(
+            Segment.objects.filter(article_id=article_id)
+            .select_for_update()
+            .only("id", "source_text", "target_text")
+            .order_by("pk")
+        )
+        new = _suggestions(found, article_id=article_id, segments=segments)
+        _insert(new)
+    clear_failures(article_id=article_id)
+    return len(new)
+
+
+def _suggestions(found: Gazetteer, *, article_id: int, segments: list[Segment]) -> list[tuple]:
     existing: dict[tuple[int, str], list[Mention]] = {}
     for mention in Mention.objects.filter(segment__article_id=article_id):
         existing.setdefault((mention.segment_id, mention.side), []).append(mention)
@@ -249,9 +298,7 @@ def suggest_for_article(*, article_id: int) -> int:
                 )
                 known.add(key)
                 taken.append((match.start, match.end))
-    _insert(new)
-    clear_failures(article_id=article_id)
-    return len(new)
+    return new
 
 
 def _insert(rows: list[tuple]) -> None:
@@ -370,37 +417,46 @@ def article_entities(*, article_id: int) -> list[dict]:
 
 def tag_all(*, article_id: int, side: str, text: str, entity: Entity, user=None) -> int:
     """Tag every whole-word occurrence of `text` on one side of an article; return how many
-    new mentions. Spans already tagged with the entity, or crossing other mentions, are kept."""
+    new mentions. Spans already tagged with the entity, or crossing other mentions, are kept.
+
+    The article's segments are locked (in id order, as every writer takes them) while matching,
+    so a correction committing meanwhile is either seen whole or waits.
+    """
     finder = Gazetteer([(entity.pk, entity.type, side, text)])
     created = 0
-    for segment in Segment.objects.filter(article_id=article_id).only(
-        "id", "source_text", "target_text"
-    ):
-        content = side_text(segment, side)
-        matches = finder.find(content, side) if content else []
-        if not matches:
-            continue
-        mentions = list(Mention.objects.filter(segment=segment, side=side))
-        taken = [(m.start, m.end) for m in mentions]
-        for match in matches:
-            same = [m for m in mentions if (m.start, m.end) == (match.start, match.end)]
-            if any(m.entity_id == entity.pk for m in same):
+    with transaction.atomic():
+        segments = (
+            Segment.objects.filter(article_id=article_id)
+            .select_for_update()
+            .only("id", "source_text", "target_text")
+            .order_by("pk")
+        )
+        for segment in segments:
+            content = side_text(segment, side)
+            matches = finder.find(content, side) if content else []
+            if not matches:
                 continue
-            if same or not _fits(match, taken):
-                continue
-            Mention.objects.create(
-                segment=segment,
-                side=side,
-                start=match.start,
-                end=match.end,
-                text=content[match.start : match.end],
-                entity=entity,
-                type=entity.type,
-                origin=MentionOrigin.MANUAL,
-                author=user,
-            )
-            taken.append((match.start, match.end))
-            created += 1
+            mentions = list(Mention.objects.filter(segment=segment, side=side))
+            taken = [(m.start, m.end) for m in mentions]
+            for match in matches:
+                same = [m for m in mentions if (m.start, m.end) == (match.start, match.end)]
+                if any(m.entity_id == entity.pk for m in same):
+                    continue
+                if same or not _fits(match, taken):
+                    continue
+                Mention.objects.create(
+                    segment=segment,
+                    side=side,
+                    start=match.start,
+                    end=match.end,
+                    text=content[match.start : match.end],
+                    entity=entity,
+                    type=entity.type,
+                    origin=MentionOrigin.MANUAL,
+                    author=user,
+                )
+                taken.append((match.start, match.end))
+                created += 1
     return created
 
 

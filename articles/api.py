@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
@@ -178,7 +180,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     @action(
         detail=False,
         methods=["get"],
-        url_path=r"translate/(?P<run>[0-9]{1,18})",
+        url_path="translate/<id:run>",
         url_name="translate-run",
         filterset_class=None,
         pagination_class=None,
@@ -189,13 +191,30 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(TranslationRunSerializer(run_progress(found)).data)
 
 
-def parse_etag(value: str) -> int | None:
-    """The version in an If-Match header: `"3"`, `W/"3"` or a bare 3."""
+# Versions live in a 32-bit integer column: no segment can be at a higher one.
+MAX_VERSION = 2**31 - 1
+_ETAG = re.compile(r'(?:W/)?"?([0-9]+)"?')
+
+
+def parse_etag(value: str) -> int:
+    """The version in an If-Match header: `"3"`, `W/"3"` or a bare 3.
+
+    Raises ValueError with a message for the client: ASCII digits only (int() would take "١"),
+    checked for length before converting (int() refuses 4,300 digits and more).
+    """
     value = value.strip()
-    if value.startswith("W/"):
-        value = value[2:]
-    value = value.strip('"')
-    return int(value) if value.isdigit() else None
+    match = _ETAG.fullmatch(value)
+    if match is None:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise ValueError(f'If-Match must be a segment ETag such as "3", not {shown!r}.')
+    digits = match.group(1).lstrip("0")
+    if not digits or len(digits) > len(str(MAX_VERSION)) or int(digits) > MAX_VERSION:
+        shown = digits[:12] + "…" if len(digits) > 12 else digits or "0"
+        raise ValueError(
+            f"If-Match names version {shown}, which no segment can have (versions run from 1 "
+            f'to {MAX_VERSION}); send the ETag you read, e.g. If-Match: "3".'
+        )
+    return int(digits)
 
 
 class CanEditSegments(permissions.BasePermission):
@@ -252,12 +271,10 @@ class SegmentViewSet(
                 {"detail": 'If-Match is required: send the ETag you read, e.g. If-Match: "3".'},
                 status=status.HTTP_428_PRECONDITION_REQUIRED,
             )
-        version = parse_etag(header)
-        if version is None:
-            return Response(
-                {"detail": f'If-Match must be a segment ETag such as "3", not {header!r}.'},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        try:
+            version = parse_etag(header)
+        except ValueError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
         write = SegmentWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
         try:
@@ -333,13 +350,21 @@ class SegmentViewSet(
 
 
 class CanImport(permissions.BasePermission):
-    message = "Importing needs staff status or the 'add import batch' permission."
+    """Import batches are for importers and staff: their file names, uploaders and error texts
+    are not for every reader of articles."""
+
+    message = (
+        "Import batches are for importers: ask for staff status or the 'add import batch' "
+        "permission."
+    )
 
     def has_permission(self, request, view) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
         user = request.user
-        return bool(user.is_staff or user.has_perm("articles.add_importbatch"))
+        if user.is_staff or user.has_perm("articles.add_importbatch"):
+            return True
+        return request.method in permissions.SAFE_METHODS and user.has_perm(
+            "articles.view_importbatch"
+        )
 
 
 class ImportBatchViewSet(

@@ -24,6 +24,7 @@ from articles.models import (
 )
 from articles.search import refresh_search_text
 from articles.signals import target_changed
+from articles.text.controls import describe, first_forbidden
 
 MAX_TARGET_LENGTH = 20_000
 
@@ -97,6 +98,13 @@ def _check(role: Role, *, target_text: str | None, status: int | None) -> None:
         raise EditRefused("Only reviewers can approve segments.")
     if target_text is not None and len(target_text) > MAX_TARGET_LENGTH:
         raise InvalidEdit(f"The translation is longer than {MAX_TARGET_LENGTH:,} characters.")
+    found = first_forbidden(target_text) if target_text else None
+    if found:
+        # Refused rather than removed: the editor sees exactly what was stored.
+        position, char = found
+        raise InvalidEdit(
+            f"target_text contains {describe(char)} at position {position}; remove it."
+        )
 
 
 def save_segment(
@@ -178,7 +186,8 @@ def approve_segments(*, versions: dict[int, int], user) -> tuple[list[int], list
     now = timezone.now()
     articles: set[int] = set()
     with transaction.atomic():
-        for segment_id, version in versions.items():
+        # In id order, as every writer that locks several segments takes them: no deadlock.
+        for segment_id, version in sorted(versions.items()):
             written = (
                 Segment.objects.filter(pk=segment_id, version=version)
                 .exclude(target_text="")

@@ -16,6 +16,7 @@ from annotations.api import (
     TagAllView,
 )
 from articles.api import MTStatusView
+from newsroom import converters  # noqa: F401  (registers the `id` path converter)
 from newsroom.api import router
 from newsroom.profile import profile
 from newsroom.views import favicon, healthz
@@ -39,13 +40,13 @@ urlpatterns = [
     path("accounts/profile/", profile, name="profile"),
     path("admin/", admin.site.urls),
     path("api/v1/mt/", MTStatusView.as_view(), name="mt-status"),
-    path("api/v1/articles/<int:pk>/suggest/", SuggestView.as_view(), name="article-suggest"),
-    path("api/v1/articles/<int:pk>/accept/", AcceptView.as_view(), name="article-accept"),
-    path("api/v1/articles/<int:pk>/export/", ArticleExportView.as_view(), name="article-export"),
+    path("api/v1/articles/<id:pk>/suggest/", SuggestView.as_view(), name="article-suggest"),
+    path("api/v1/articles/<id:pk>/accept/", AcceptView.as_view(), name="article-accept"),
+    path("api/v1/articles/<id:pk>/export/", ArticleExportView.as_view(), name="article-export"),
     path("api/v1/export/", BulkExportView.as_view(), name="export"),
-    path("api/v1/articles/<int:pk>/tag-all/", TagAllView.as_view(), name="article-tag-all"),
+    path("api/v1/articles/<id:pk>/tag-all/", TagAllView.as_view(), name="article-tag-all"),
     path(
-        "api/v1/articles/<int:pk>/entities/",
+        "api/v1/articles/<id:pk>/entities/",
         ArticleEntitiesView.as_view(),
         name="article-entities",
     ),

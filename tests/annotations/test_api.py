@@ -62,6 +62,25 @@ def test_entity_validation_names_the_problem():
     assert duplicate.status_code == 400 and "exists" in str(duplicate.json())
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "detail"),
+    [
+        ("name_en", "Krem\x01lin", "name_en contains U+0001 at position 4; remove it."),
+        ("name_fa", "کرملین\uffff", "name_fa contains U+FFFF at position 6; remove it."),
+        ("aliases_en", ["Moscow", "the \x02Kremlin"], "aliases_en contains U+0002 at position 4"),
+        ("notes", "seat of\x1f power", "notes contains U+001F at position 7; remove it."),
+    ],
+)
+def test_an_entity_name_with_a_character_xml_forbids_is_refused_naming_it(field, value, detail):
+    body = {"name_en": "Kremlin", "name_fa": "کرملین", "type": "ORG", field: value}
+
+    response = _client("editor").post("/api/v1/entities/", body, format="json")
+
+    assert response.status_code == 400
+    assert detail in str(response.json())
+    assert not Entity.objects.filter(name_en__startswith="Krem").exists()
+
+
 def test_a_mention_counts_code_points_past_an_emoji(segment):
     isis = Entity.objects.get(name_en="ISIS")
     editor = _client("editor")

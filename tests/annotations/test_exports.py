@@ -229,3 +229,99 @@ def test_downloads_are_named_for_what_they_hold(article):
     assert f'filename="newsroom-in-review-{today}.jsonl"' in approved["Content-Disposition"]
     assert f'filename="newsroom-all-{today}.xlf"' in everything["Content-Disposition"]
     assert client.get("/api/v1/export/", {"suggestions": "maybe"}).status_code == 400
+
+
+FORBIDDEN = "\x01\x08\x0b\x0c\x0e\x1f\ufffe\uffff"
+
+
+@pytest.fixture
+def article_with_controls():
+    """Characters XML 1.0 forbids, put in the database directly, as an old import could have."""
+    article = Article.objects.create(identity="controls", title="کنترل", raw_text="x")
+    Segment.objects.create(
+        article=article,
+        position=0,
+        kind="body",
+        source_text=f"روحانی{FORBIDDEN} گفت",
+        source_key="k",
+        mt_text="Rouhani\x0b said",
+        mt_model="test\x1fmodel",
+        target_text=f"Rouhani{FORBIDDEN} said",
+        status=SegmentStatus.EDITED,
+    )
+    Article.objects.filter(pk=article.pk).update(source_language="f\x02a")
+    return article
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "xliff"])
+@pytest.mark.parametrize("bulk", [False, True], ids=["article", "everything"])
+def test_xml_exports_never_hold_a_character_xml_forbids(article_with_controls, fmt, bulk):
+    from xml.etree import ElementTree
+
+    from lxml import etree
+
+    path = "/api/v1/export/" if bulk else f"/api/v1/articles/{article_with_controls.pk}/export/"
+    data = _get(path, format=fmt)
+
+    root = etree.fromstring(data)  # strict: a forbidden character is a fatal error
+    ElementTree.fromstring(data)
+    texts = [t for t in root.itertext() if t.strip()]
+    assert "روحانی گفت" in texts
+    assert "Rouhani said" in texts
+    assert "fa" in {v for e in root.iter() for v in e.attrib.values()}
+    if fmt == "xliff":
+        assert "machine translation (testmodel): Rouhani said" in texts
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("اخیراً ایران گفت", ["اخیراً", "ایران", "گفت"]),  # tanwin (U+064B) ends the word
+        ("قطعاً، نه", ["قطعاً", "،", "نه"]),
+        ("محمّد آمد", ["محمّد", "آمد"]),  # shadda (U+0651) inside the word
+        ("مُحَمَّد", ["مُحَمَّد"]),  # damma, fatha and shadda
+        ("کتابِ تازه", ["کتابِ", "تازه"]),  # kasra of the ezafe
+        ("خانهٔ ما", ["خانهٔ", "ما"]),  # hamza above (U+0654)
+        ("می‌روند.", ["می‌روند", "."]),  # ZWNJ joins
+        ("café naïve", ["café", "naïve"]),  # combining acute and diaeresis
+    ],
+)
+def test_conll_tokens_keep_diacritics_inside_the_word(text, words):
+    from unicodedata import normalize
+
+    from annotations.exports import tokens
+
+    assert [text[start:end] for start, end in tokens(text)] == words
+    decomposed = normalize("NFD", text)
+    assert [decomposed[start:end] for start, end in tokens(decomposed)] == [
+        normalize("NFD", word) for word in words
+    ]
+
+
+def test_conll_labels_whole_persian_words_with_their_diacritics():
+    article = Article.objects.create(identity="diacritics", title="ظریف", raw_text="x")
+    text = "اخیراً محمّد جوادِ ظریف گفت."
+    segment = Segment.objects.create(
+        article=article, position=0, kind="body", source_text=text, source_key="k"
+    )
+    name = "محمّد جوادِ ظریف"
+    create_mention(
+        segment=segment,
+        side="source",
+        start=text.index(name),
+        end=text.index(name) + len(name),
+        text=name,
+        entity=None,
+        type="PERSON",
+    )
+
+    lines = _get(f"/api/v1/articles/{article.pk}/export/", format="conll").decode().splitlines()
+
+    assert lines[2:8] == [
+        "اخیراً\tO",
+        "محمّد\tB-PERSON",
+        "جوادِ\tI-PERSON",
+        "ظریف\tI-PERSON",
+        "گفت\tO",
+        ".\tO",
+    ]

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
@@ -176,6 +177,39 @@ def test_viewers_cannot_import():
     upload = SimpleUploadedFile("x.jsonl", b'{"title": "a", "body": "b."}')
     assert client.post("/api/v1/imports/", {"file": upload}, format="multipart").status_code == 403
     assert ImportBatch.objects.count() == 0
+
+
+@pytest.fixture
+def batch(staff_user):
+    return ImportBatch.objects.create(
+        filename="leaked-sources-2024.zip",
+        created_by=staff_user,
+        errors=[{"record": "leaked-sources-2024.zip line 3", "reason": "invalid JSON"}],
+    )
+
+
+@pytest.mark.parametrize("group", ["viewer", "editor", "reviewer"])
+def test_import_batches_are_not_shown_to_users_who_cannot_import(batch, group):
+    client = APIClient()
+    client.force_authenticate(UserFactory(groups=[group]))
+
+    for path in ("/api/v1/imports/", f"/api/v1/imports/{batch.pk}/"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "import" in response.json()["detail"]
+        assert b"leaked-sources" not in response.content
+
+
+def test_importers_and_staff_see_import_batches(batch, api):
+    importer = UserFactory(groups=["editor"])
+    importer.user_permissions.add(Permission.objects.get(codename="add_importbatch"))
+    client = APIClient()
+    client.force_authenticate(importer)
+
+    for reader in (client, api):
+        listed = reader.get("/api/v1/imports/").json()["results"]
+        assert [item["filename"] for item in listed] == ["leaked-sources-2024.zip"]
+        assert reader.get(f"/api/v1/imports/{batch.pk}/").json()["errors"] == batch.errors
 
 
 def test_openapi_schema_and_docs_are_served(api, staff_user):

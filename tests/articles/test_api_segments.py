@@ -80,6 +80,62 @@ def test_a_malformed_if_match_is_400(segment):
     assert _patch(_client("editor"), segment, {"target_text": "x"}, "*").status_code == 400
 
 
+@pytest.mark.parametrize(
+    "etag",
+    [
+        '"' + "9" * 5000 + '"',  # past Python's limit on digits converted to int
+        '"2147483648"',  # past the database's integer column
+        '"99999999999999999999"',
+        '"0"',
+        '"-1"',
+        '"²"',  # a digit to str.isdigit(), not to int()
+        '"١"',  # an Arabic-Indic one: a digit to int(), not an ETag this API sent
+        '"2" , "3"',
+        '"' + "x" * 300 + '"',
+    ],
+)
+def test_an_if_match_that_is_not_a_version_is_400_with_the_reason(segment, etag):
+    response = _patch(_client("editor"), segment, {"target_text": "x"}, etag)
+
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "If-Match" in detail and len(detail) < 300  # the header is not echoed at length
+    segment.refresh_from_db()
+    assert segment.version == 2 and segment.target_text == "Rouhani says no coalition"
+
+
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [
+        ("\x01", "U+0001"),
+        ("\x08", "U+0008"),
+        ("\x0b", "U+000B"),
+        ("\x0c", "U+000C"),
+        ("\x0e", "U+000E"),
+        ("\x1f", "U+001F"),
+        ("\ufffe", "U+FFFE"),
+        ("\uffff", "U+FFFF"),
+    ],
+)
+def test_a_correction_with_a_character_xml_forbids_is_refused_naming_it(segment, char, name):
+    text = f"Rouhani says{char} no coalition"
+
+    response = _patch(_client("editor"), segment, {"target_text": text}, '"2"')
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == f"target_text contains {name} at position 12; remove it."
+    segment.refresh_from_db()
+    assert segment.version == 2 and segment.target_text == "Rouhani says no coalition"
+
+
+def test_tabs_and_line_breaks_in_a_correction_are_kept(segment):
+    text = "Rouhani:\tno coalition\r\nwith Russia"
+
+    response = _patch(_client("editor"), segment, {"target_text": text}, '"2"')
+
+    assert response.status_code == 200 and response.json()["target_text"] == text
+
+
 def test_viewers_get_403_and_anonymous_401_or_403(segment):
     assert _patch(_client("viewer"), segment, {"target_text": "x"}, '"2"').status_code == 403
     assert _patch(APIClient(), segment, {"target_text": "x"}, '"2"').status_code in (401, 403)
