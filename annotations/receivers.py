@@ -1,12 +1,10 @@
 """What annotations do when articles change (see articles/signals.py)."""
 
-from functools import partial
-
-from django.db import transaction
 from django.dispatch import receiver
 
 from annotations.services import reanchor
 from annotations.tasks import suggest_article
+from articles.retries import enqueue_with_transaction
 from articles.signals import article_translated, target_changed
 
 
@@ -17,6 +15,7 @@ def follow_target_edit(sender, *, segment_id: int, old: str, new: str, **kwargs)
 
 @receiver(article_translated, dispatch_uid="annotations.suggest")
 def suggest_after_translation(sender, *, article_id: int, **kwargs) -> None:
-    """Suggestions are queued once the translation commits, as a task of their own: they never
-    run while the article is locked, and their failure cannot roll the translation back."""
-    transaction.on_commit(partial(suggest_article.enqueue, article_id), robust=True)
+    """Suggestions are a task of their own, queued with the translation (never lost between
+    its commit and the queue): they never run while the article is locked, and their failure
+    cannot roll the translation back."""
+    enqueue_with_transaction(suggest_article, article_id)

@@ -94,3 +94,20 @@ def _enqueue_again(func: Callable, args: Any, kwargs: dict, *, attempt: int) -> 
         return False
     logger.warning("Task %s hit a passing error; attempt %d queued", task.name, attempt)
     return True
+
+
+def enqueue_with_transaction(task: Any, *args: Any, **kwargs: Any) -> None:
+    """Queue `task` as part of the transaction that asks for it, so neither lands alone.
+
+    The database backend writes the queued task in the current transaction: a process that dies
+    after the commit has still queued it, and a rollback takes it back. A backend that runs tasks
+    at once (the tests' immediate backend) would run it inside the transaction instead, so there
+    it waits for the commit.
+    """
+    from django.db import transaction
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    if isinstance(task.get_backend(), ImmediateBackend):
+        transaction.on_commit(functools.partial(task.enqueue, *args, **kwargs), robust=True)
+    else:
+        task.enqueue(*args, **kwargs)

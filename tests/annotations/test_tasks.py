@@ -69,6 +69,31 @@ def test_a_suggestion_failure_keeps_the_machine_translation(
     assert failure.reason in _page(f"/articles/{article.pk}/")
 
 
+def test_with_the_database_queue_suggestions_are_queued_in_the_translations_transaction(
+    mt_model, settings
+):
+    """A worker that dies right after the translation commits has still queued them."""
+    from django.db import transaction
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    kept = ArticleFactory(status=ArticleStatus.TRANSLATING)
+    SegmentFactory(article=kept, source_text="روحانی در ایران سخن گفت.")
+    undone = ArticleFactory(status=ArticleStatus.TRANSLATING)
+    SegmentFactory(article=undone, source_text="پوتین در مسکو گفت.")
+
+    translate_article(article_id=kept.pk)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        translate_article(article_id=undone.pk)
+        raise RuntimeError("the process dies before the commit")
+
+    queued = DBTaskResult.objects.filter(task_path="annotations.tasks.suggest_article")
+    assert [(task.args_kwargs["args"], task.status) for task in queued] == [
+        ([kept.pk], TaskResultStatus.READY)
+    ]
+
+
 def test_suggestions_run_after_the_translation_commits(
     mt_model, django_capture_on_commit_callbacks
 ):
