@@ -237,3 +237,16 @@ def parse_datetime(value: str) -> datetime | None:
             "or as a Jalali date with a year (۱۰ فروردین ۱۴۰۳ or ۱۴۰۳/۰۱/۱۰ ۰۳:۰۶)."
         )
     return found
+
+
+def jalali_dates(text: str, *, default_year: int = 1403) -> list[tuple[int, int, datetime]]:
+    """Every Jalali date written in `text` (already canonical): its span and the Gregorian
+    datetime it names. A date without a year is read in `default_year`, so its day and month
+    still convert (the day of the Gregorian month moves by one at most between years)."""
+    found = []
+    for pattern, convert in ((_TEXT_DATE, _from_text), (_NUMERIC_DATE, _from_numeric)):
+        for match in pattern.finditer(text):
+            value = convert(match, default_year)
+            if value is not None:
+                found.append((match.start(), match.end(), value))
+    return sorted(found, key=lambda item: item[0])
