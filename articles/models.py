@@ -183,6 +183,17 @@ class Segment(models.Model):
     )
     mt_text = models.TextField(blank=True)
     mt_model = models.CharField(max_length=200, blank=True)
+    mt_confidence = models.FloatField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The model's confidence in mt_text: exp(mean log-probability per token), 0–1.",
+    )
+    mt_low_confidence = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[start, end] code-point spans of the MT words the model was least sure of.",
+    )
     target_text = models.TextField(blank=True)
     status = models.PositiveSmallIntegerField(
         choices=SegmentStatus.choices, default=SegmentStatus.EMPTY

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.editing import MAX_TARGET_LENGTH
@@ -32,11 +33,20 @@ class LabelChoiceField(serializers.ChoiceField):
         return next(value for value, name in self._enum.choices if name == label)
 
 
+class SpanSerializer(serializers.Serializer):
+    start = serializers.IntegerField(help_text="Code point offset, inclusive.")
+    end = serializers.IntegerField(help_text="Code point offset, exclusive.")
+
+
 class SegmentSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=SegmentKind.choices, read_only=True)
     status = LabelChoiceField(SegmentStatus)
     updated_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
+    )
+    mt_low_confidence = serializers.SerializerMethodField(
+        help_text="Spans of the English words the model was least sure of, while the target is "
+        "still the machine translation (empty once an editor changes it)."
     )
 
     class Meta:
@@ -50,6 +60,8 @@ class SegmentSerializer(serializers.ModelSerializer):
             "source_text",
             "mt_text",
             "mt_model",
+            "mt_confidence",
+            "mt_low_confidence",
             "target_text",
             "status",
             "version",
@@ -59,6 +71,12 @@ class SegmentSerializer(serializers.ModelSerializer):
             "updated_by",
         )
         read_only_fields = fields
+
+    @extend_schema_field(SpanSerializer(many=True))
+    def get_mt_low_confidence(self, segment: Segment) -> list[dict]:
+        if not segment.mt_text or segment.target_text != segment.mt_text:
+            return []
+        return [{"start": start, "end": end} for start, end in segment.mt_low_confidence or []]
 
 
 class SegmentWriteSerializer(serializers.Serializer):

@@ -202,6 +202,9 @@ MT_INTRA_THREADS = int(os.environ.get("MT_INTRA_THREADS", "1"))
 MT_COMPUTE_TYPE = os.environ.get("MT_COMPUTE_TYPE", "int8")
 # Longer inputs are split at clause boundaries; Argos models are trained on sentences.
 MT_MAX_INPUT_TOKENS = int(os.environ.get("MT_MAX_INPUT_TOKENS", "200"))
+# Words holding an output token the model gave less than this probability are marked as the
+# ones it was least sure of (the segment's mt_low_confidence).
+MT_LOW_CONFIDENCE = float(os.environ.get("MT_LOW_CONFIDENCE", "0.2"))
 # A worker that has not reported for this long is taken for dead and its tasks are run again.
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "30"))
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))

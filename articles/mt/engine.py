@@ -8,10 +8,11 @@ decoded on its own, so output i is exactly the translation of input i.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -47,6 +48,21 @@ def decoding_bound(source_tokens: int) -> int:
 
 
 @dataclass(frozen=True)
+class Scored:
+    """A translation with the model's confidence in it.
+
+    `confidence` is the geometric mean of the output tokens' probabilities, exp(mean log p), as
+    CTranslate2 scores a hypothesis with length penalty 1: 0–1, higher is surer. `low` are the
+    code-point spans of the words holding a token the model gave less than the low-confidence
+    probability (MT_LOW_CONFIDENCE), as Firefox Translations marks words.
+    """
+
+    text: str
+    confidence: float | None = None
+    low: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class EngineConfig:
     beam_size: int = 2
     batch_size: int = 8
@@ -54,6 +70,7 @@ class EngineConfig:
     intra_threads: int = 1
     compute_type: str = "int8"
     max_input_tokens: int = 200
+    low_confidence: float = 0.2
 
     @classmethod
     def from_settings(cls) -> EngineConfig:
@@ -64,6 +81,7 @@ class EngineConfig:
             intra_threads=settings.MT_INTRA_THREADS,
             compute_type=settings.MT_COMPUTE_TYPE,
             max_input_tokens=settings.MT_MAX_INPUT_TOKENS,
+            low_confidence=settings.MT_LOW_CONFIDENCE,
         )
 
 
@@ -158,6 +176,11 @@ class Engine:
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Translate each text on its own; empty texts give empty translations."""
+        return [scored.text for scored in self.translate_scored(texts)]
+
+    def translate_scored(self, texts: Sequence[str]) -> list[Scored]:
+        """Translate each text on its own, with the model's confidence in each and the words it
+        was least sure of; empty texts give empty translations."""
         prepared = [prepare_source(text) for text in texts]
         unique = sorted({text for text in prepared if text})
         # (unique text index, piece tokens) for every piece of every distinct text.
@@ -180,22 +203,118 @@ class Engine:
                 max_input_length=0,
                 max_decoding_length=decoding_bound(max(len(t) for t in tokens)),
                 replace_unknowns=True,
+                return_scores=True,
                 asynchronous=True,
             )
-            pending.append((batch, results))
-        translated: list[str] = [""] * len(pieces)
-        for batch, results in pending:
+            pending.append((batch, tokens, results))
+        outputs: list[list[str]] = [[] for _ in pieces]
+        scores: list[float | None] = [None] * len(pieces)
+        token_scores: list[list[float] | None] = [None] * len(pieces)
+        scoring = []
+        for batch, tokens, results in pending:
+            hypotheses = []
             for piece_index, result in zip(batch, results, strict=True):
-                translated[piece_index] = self._detokenize(result.result().hypotheses[0])
-        by_text: dict[str, list[str]] = {}
-        for (index, _), text in zip(pieces, translated, strict=True):
-            by_text.setdefault(unique[index], []).append(text)
-        return [" ".join(by_text[text]).strip() if text else "" for text in prepared]
+                found = result.result()
+                outputs[piece_index] = self._without_prefix(found.hypotheses[0])
+                scores[piece_index] = found.scores[0] if found.scores else None
+                hypotheses.append(found.hypotheses[0])
+            if self._word_level:
+                # The decoder again over its own output: each token's log-probability.
+                scoring.append(
+                    (
+                        batch,
+                        self._translator.score_batch(
+                            tokens,
+                            hypotheses,
+                            max_batch_size=size,
+                            max_input_length=0,
+                            offset=1 if self._target_prefix else 0,
+                            asynchronous=True,
+                        ),
+                    )
+                )
+        for batch, results in scoring:
+            for piece_index, result in zip(batch, results, strict=True):
+                token_scores[piece_index] = list(result.result().log_probs)
+        by_text: dict[str, list[tuple[list[str], float | None, list[float] | None]]] = {}
+        for (index, _), out, score, per_token in zip(
+            pieces, outputs, scores, token_scores, strict=True
+        ):
+            by_text.setdefault(unique[index], []).append((out, score, per_token))
+        return [self._assemble(by_text[text]) if text else Scored("") for text in prepared]
+
+    @property
+    def _word_level(self) -> bool:
+        return isinstance(self._tokenizer, _SentencePiece)
+
+    def _without_prefix(self, tokens: list[str]) -> list[str]:
+        if self._target_prefix and tokens and tokens[0] == self._target_prefix:
+            return tokens[1:]
+        return tokens
+
+    def _assemble(self, parts: list[tuple[list[str], float | None, list[float] | None]]) -> Scored:
+        """One text's pieces joined, with a token-weighted confidence and the low words' spans."""
+        texts: list[str] = []
+        low: list[tuple[int, int]] = []
+        weighted, counted = 0.0, 0
+        offset = 0
+        for tokens, score, per_token in parts:
+            text = self._detokenize(tokens)
+            if not text:
+                continue
+            if texts:
+                offset += 1  # the space joining pieces
+            joined = "".join(piece.replace("\u2581", " ") for piece in tokens)
+            if per_token is not None and _SPACES.sub(" ", joined).strip() == text:
+                low += [
+                    (offset + start, offset + end)
+                    for start, end in _low_words(tokens, per_token, self.config.low_confidence)
+                ]
+            if score is not None:
+                weighted += score * max(1, len(tokens))
+                counted += max(1, len(tokens))
+            texts.append(text)
+            offset += len(text)
+        confidence = round(math.exp(weighted / counted), 4) if counted else None
+        return Scored(" ".join(texts).strip(), confidence, low)
 
     def _detokenize(self, tokens: list[str]) -> str:
-        if self._target_prefix and tokens and tokens[0] == self._target_prefix:
-            tokens = tokens[1:]
-        return _SPACES.sub(" ", self._tokenizer.decode(tokens)).strip()
+        return _SPACES.sub(" ", self._tokenizer.decode(self._without_prefix(tokens))).strip()
+
+
+def _low_words(
+    tokens: list[str], log_probs: list[float], threshold: float
+) -> list[tuple[int, int]]:
+    """Spans, in the decoded text, of the words holding a token below `threshold` probability.
+
+    SentencePiece marks a word's first piece with ▁; the decoded text is the pieces joined with ▁
+    as a space, leading and doubled spaces dropped. The end-of-sentence token is not a word.
+    """
+    limit = math.log(threshold) if threshold > 0 else -math.inf
+    words: list[list[int]] = []  # [start, end, is_low] in the joined pieces
+    position = 0
+    for index, piece in enumerate(tokens):
+        text = piece.replace("\u2581", " ")
+        low = index < len(log_probs) and log_probs[index] < limit
+        starts_word = piece.startswith("\u2581") or not words
+        lead = len(text) - len(text.lstrip(" "))
+        if starts_word:
+            words.append([position + lead, position + len(text), low])
+        else:
+            words[-1][1] = position + len(text)
+            words[-1][2] = words[-1][2] or low
+        position += len(text)
+    joined = "".join(piece.replace("\u2581", " ") for piece in tokens)
+    # Map offsets of `joined` to the text as decoded: single spaces, no leading space.
+    mapping, kept, previous_space = [], 0, True
+    for char in joined:
+        mapping.append(kept)
+        if char == " " and previous_space:
+            continue
+        previous_space = char == " "
+        kept += 1
+    mapping.append(kept)
+    return [(mapping[start], mapping[end]) for start, end, low in words if low and end > start]
 
 
 _lock = threading.Lock()

@@ -23,7 +23,7 @@ from articles.models import (
     Segment,
     SegmentStatus,
 )
-from articles.mt.engine import get_engine
+from articles.mt.engine import Scored, get_engine
 from articles.mt.packages import require_model
 from articles.search import refresh_search_text
 from articles.signals import article_translated
@@ -109,7 +109,16 @@ def memory_matches(segments: list[Segment]) -> dict[int, str]:
 
 
 def _write(
-    segment: Segment, *, text: str, origin: str, model: str, author, now, statuses=UNTOUCHED[:1]
+    segment: Segment,
+    *,
+    text: str,
+    origin: str,
+    model: str,
+    author,
+    now,
+    statuses=UNTOUCHED[:1],
+    confidence: float | None = None,
+    low: list[tuple[int, int]] = (),
 ) -> Revision | None:
     """Fill one segment still untouched; None when an editor got there first."""
     updated = Segment.objects.filter(
@@ -117,6 +126,8 @@ def _write(
     ).update(
         mt_text=text,
         mt_model=model,
+        mt_confidence=confidence,
+        mt_low_confidence=[list(span) for span in low],
         target_text=text,
         status=SegmentStatus.MACHINE,
         version=F("version") + 1,
@@ -145,11 +156,11 @@ def translate_article(*, article_id: int, again: bool = False) -> TranslationRes
     )
     memory = memory_matches(pending)
     rest = [segment for segment in pending if segment.pk not in memory]
-    machine: dict[int, str] = {}
+    machine: dict[int, Scored] = {}
     if rest:
         try:
             engine = get_engine(require_model())
-            translations = engine.translate([segment.source_text for segment in rest])
+            translations = engine.translate_scored([segment.source_text for segment in rest])
         except Exception as error:
             Article.objects.filter(pk=article_id).update(
                 mt_error=f"machine translation failed: {error}", updated_at=timezone.now()
@@ -157,7 +168,9 @@ def translate_article(*, article_id: int, again: bool = False) -> TranslationRes
             raise
         result.model = engine.label
         machine = {
-            segment.pk: text for segment, text in zip(rest, translations, strict=True) if text
+            segment.pk: scored
+            for segment, scored in zip(rest, translations, strict=True)
+            if scored.text
         }
     mt_author = system_user(f"mt:{result.model}") if machine else None
     tm_author = system_user(TM_LABEL) if memory else None
@@ -179,14 +192,17 @@ def translate_article(*, article_id: int, again: bool = False) -> TranslationRes
                 )
                 result.memory += revision is not None
             elif segment.pk in machine:
+                scored = machine[segment.pk]
                 revision = _write(
                     segment,
-                    text=machine[segment.pk],
+                    text=scored.text,
                     origin=RevisionOrigin.MT,
                     model=result.model,
                     author=mt_author,
                     now=now,
                     statuses=statuses,
+                    confidence=scored.confidence,
+                    low=scored.low,
                 )
                 result.machine += revision is not None
             else:

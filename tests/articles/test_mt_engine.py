@@ -95,3 +95,42 @@ def test_the_model_is_loaded_once_per_process(mt_model):
     assert second is first
     assert engine_module.load_count == loads
     assert first.label == "translate-fa_en-test-tiny@1.0"
+
+
+def test_each_translation_carries_the_models_confidence_and_its_least_sure_words(engine):
+    scored = engine.translate_scored([*SENTENCES, ""])
+
+    assert [s.text for s in scored] == engine.translate([*SENTENCES, ""])
+    assert scored[-1].confidence is None and scored[-1].low == []
+    for item in scored[:-1]:
+        # Random weights spread probability over the whole vocabulary: every word is unsure.
+        assert 0 < item.confidence < 0.2
+        assert item.low
+        for start, end in item.low:
+            word = item.text[start:end]
+            assert word and " " not in word
+            assert start == 0 or item.text[start - 1] == " "
+            assert end == len(item.text) or item.text[end] == " "
+
+
+def test_a_sure_model_marks_no_words(engine):
+    sure = Engine(
+        translator=engine._translator,
+        tokenizer=engine._tokenizer,
+        label=engine.label,
+        target_prefix="",
+        config=EngineConfig(low_confidence=0.0),
+    )
+    assert all(item.low == [] for item in sure.translate_scored(SENTENCES))
+
+
+def test_low_words_are_whole_words_of_the_decoded_text():
+    from articles.mt.engine import _low_words
+
+    tokens = ["▁The", "▁pres", "ident", "▁said", "▁no", "."]
+    log_probs = [-0.1, -0.1, -3.0, -0.2, -0.05, -2.5, -9.0]  # the last is end-of-sentence
+    text = "The president said no."
+
+    spans = _low_words(tokens, log_probs, 0.2)
+
+    assert [text[start:end] for start, end in spans] == ["president", "no."]

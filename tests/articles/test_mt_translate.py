@@ -189,3 +189,42 @@ def test_the_article_page_says_test_model_output_is_not_a_translation(mt_model, 
 
     assert "translate-fa_en-test-tiny@1.0" in page
     assert "<strong>test model</strong>: it is gibberish, not a translation" in page
+
+
+def test_each_machine_translation_keeps_the_models_confidence_until_an_editor_changes_it(
+    mt_model, seed_path, api
+):
+    call_command("import_articles", str(seed_path), stdout=None)
+    article = Article.objects.get()
+    translate_article(article_id=article.pk)
+    segment = article.segments.get(position=2)
+
+    shown = api.get(f"/api/v1/segments/{segment.pk}/").json()
+    # Test-model output: the numbers mean nothing, but they are stored and shown as for any model.
+    assert 0 < shown["mt_confidence"] < 1
+    assert shown["mt_low_confidence"]
+    for span in shown["mt_low_confidence"]:
+        word = shown["mt_text"][span["start"] : span["end"]]
+        assert word and " " not in word
+    detail = api.get(f"/api/v1/articles/{article.pk}/").json()
+    assert detail["segments"][2]["mt_low_confidence"] == shown["mt_low_confidence"]
+
+    edited = api.patch(
+        f"/api/v1/segments/{segment.pk}/",
+        {"target_text": "Hassan Rouhani, President of Iran"},
+        format="json",
+        HTTP_IF_MATCH=f'"{segment.version}"',
+    ).json()
+    assert edited["mt_low_confidence"] == []
+    assert edited["mt_confidence"] == shown["mt_confidence"]
+
+
+def test_translating_again_recomputes_the_confidence(mt_model, seed_path):
+    call_command("import_articles", str(seed_path), stdout=None)
+    article = Article.objects.get()
+    translate_article(article_id=article.pk)
+    Segment.objects.filter(article=article).update(mt_confidence=None, mt_low_confidence=[])
+
+    translate_article(article_id=article.pk, again=True)
+
+    assert not Segment.objects.filter(article=article, mt_confidence__isnull=True).exists()
