@@ -37,10 +37,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-SEED = ROOT / "articles" / "demo" / "seed_article.txt"
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+from common import ROOT, SEED, child_env, manage, scratch_database, setup_django
+
 GOAL_SAVES_PER_SECOND = 300
 GOAL_P99_MS = 100
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -131,42 +129,8 @@ def cpu_snapshot(master: int) -> dict[str, float | None]:
     }
 
 
-def admin_connection():
-    import psycopg
-
-    return psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True)
-
-
-def create_database() -> tuple[str, str]:
-    name = f"newsroom_concurrency_{os.getpid()}"
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-def drop_database(name: str) -> None:
-    from django.apps import apps
-    from django.db import connections
-
-    if apps.ready:
-        connections.close_all()
-    with admin_connection() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def manage(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
-
-
 def seed(env: dict, segments: int, clients: int) -> tuple[list[int], list[str]]:
     """The ids of the first `segments` segments of the seed article and one token per editor."""
-    manage(env, "migrate", "--noinput", "-v0")
     manage(env, "import_articles", str(SEED))
     from django.contrib.auth.models import Group, User
     from rest_framework.authtoken.models import Token
@@ -511,62 +475,52 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
 
     servers = [server.strip() for server in args.servers.split(",")]
-    name, url = create_database()
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-concurrency-"))
-    env = {
-        **os.environ,
-        "SECRET_KEY": "bench",
-        "DATABASE_URL": url,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "NEWSROOM_VAR_DIR": str(workdir),
-    }
+    env = child_env(
+        workdir,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        SECURE_HSTS_SECONDS="0",
+    )
     if args.conn_max_age is not None:
         env["CONN_MAX_AGE"] = str(args.conn_max_age)
-    for variable in ("PYTEST_VERSION", "DEBUG"):
-        env.pop(variable, None)
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     log = workdir / "gunicorn.log"
     runs: list[Run] = []
     ok = True
     try:
-        import django
+        with scratch_database("postgres", env, label="concurrency"):
+            setup_django(env)
+            from django.conf import settings
 
-        django.setup()
-        from django.conf import settings
-
-        segments, tokens = seed(env, args.segments, args.clients)
-        conn_max_age = settings.DATABASES["default"]["CONN_MAX_AGE"]
-        print(
-            f"{args.clients} clients × {args.saves} cycles on {len(segments)} segments, "
-            f"repeat {args.repeat}, CONN_MAX_AGE={conn_max_age}, "
-            f"{len(os.sched_getaffinity(0))} cores, "
-            f"load average {os.getloadavg()[0]:.2f} before"
-        )
-        for server in servers:
-            proc, port = start_server(env, server, log)
-            try:
-                mine = [
-                    load(proc, port, tokens, segments, args.saves, f"{server} run {index}")
-                    for index in range(args.repeat)
-                ]
-            finally:
-                stop_server(proc)
-            runs += mine
-            summarise(server, mine)
-        print(f"load average {os.getloadavg()[0]:.2f} after")
-        checks = verify(runs, segments)
-        for label, passed, details in checks:
-            print(f"{'PASS' if passed else 'FAIL'} {label} ({details})")
-        if not all(passed for _, passed, _ in checks):
-            ok = False
-            if log.exists() and log.stat().st_size:
-                print("gunicorn log (tail):\n" + log.read_text()[-3000:])
+            segments, tokens = seed(env, args.segments, args.clients)
+            conn_max_age = settings.DATABASES["default"]["CONN_MAX_AGE"]
+            print(
+                f"{args.clients} clients × {args.saves} cycles on {len(segments)} segments, "
+                f"repeat {args.repeat}, CONN_MAX_AGE={conn_max_age}, "
+                f"{len(os.sched_getaffinity(0))} cores, "
+                f"load average {os.getloadavg()[0]:.2f} before"
+            )
+            for server in servers:
+                proc, port = start_server(env, server, log)
+                try:
+                    mine = [
+                        load(proc, port, tokens, segments, args.saves, f"{server} run {index}")
+                        for index in range(args.repeat)
+                    ]
+                finally:
+                    stop_server(proc)
+                runs += mine
+                summarise(server, mine)
+            print(f"load average {os.getloadavg()[0]:.2f} after")
+            checks = verify(runs, segments)
+            for label, passed, details in checks:
+                print(f"{'PASS' if passed else 'FAIL'} {label} ({details})")
+            if not all(passed for _, passed, _ in checks):
+                ok = False
+                if log.exists() and log.stat().st_size:
+                    print("gunicorn log (tail):\n" + log.read_text()[-3000:])
     finally:
-        drop_database(name)
         shutil.rmtree(workdir, ignore_errors=True)
     sys.exit(0 if ok else 1)
 

@@ -19,36 +19,16 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-CORPUS = ROOT.parent / "shared" / "corpus" / "hamshahri.json"
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+from common import CORPUS, child_env, measured, scratch_database, setup_django
+
 FORMATS = ("json", "jsonl", "tmx", "xliff", "conll")
 ENGLISH = "Officials said on Tuesday that the new measures would take effect next month."
 TARGET_MB = 300
 BATCH = 2000
-
-
-def _pg(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
-    ) as conn:
-        conn.execute(sql)
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    import django
-
-    django.setup()
 
 
 def _sentences() -> list[str]:
@@ -64,7 +44,7 @@ def _sentences() -> list[str]:
 
 def generate(articles: int, segments: int) -> None:
     """Fill the database with articles, segments with targets, and mentions (bulk inserts)."""
-    _setup_django()
+    setup_django(dict(os.environ))
     from annotations.models import Entity, EntityType, Mention, MentionOrigin
     from articles.models import Article, ArticleStatus, Segment, SegmentKind, SegmentStatus
 
@@ -137,7 +117,7 @@ def generate(articles: int, segments: int) -> None:
 
 def export(fmt: str, out: Path) -> None:
     """Stream one bulk export into a file, chunk by chunk, as a staff user."""
-    _setup_django()
+    setup_django(dict(os.environ))
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -152,14 +132,6 @@ def export(fmt: str, out: Path) -> None:
     with out.open("wb") as file:
         for chunk in response.streaming_content:
             file.write(chunk)
-
-
-def run(cmd: list[str], env: dict) -> tuple[float, float, int]:
-    """Run a command; return wall seconds, its peak RSS in MB and its exit status."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
 def main() -> None:
@@ -179,30 +151,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="newsroom-export-") as tmp:
         workdir = Path(tmp)
-        env = {
-            **os.environ,
-            "SECRET_KEY": "bench",
-            "DEBUG": "0",
-            "ALLOWED_HOSTS": "testserver",
-            "NEWSROOM_VAR_DIR": str(workdir),
-        }
-        pg_name = None
-        if args.database == "postgres":
-            pg_name = f"newsroom_export_{os.getpid()}"
-            _pg(f'DROP DATABASE IF EXISTS "{pg_name}"')
-            _pg(f'CREATE DATABASE "{pg_name}"')
-            env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_name}"
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        try:
-            subprocess.run(
-                [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-            )
+        env = child_env(workdir, DEBUG="0", ALLOWED_HOSTS="testserver")
+        with scratch_database(args.database, env, label="export"):
             me = [sys.executable, str(Path(__file__).resolve())]
-            seconds, rss, code = run(
+            seconds, rss, _, code = measured(
                 [*me, "--_generate", f"--articles={args.articles}", f"--segments={args.segments}"],
                 env,
             )
@@ -214,7 +166,7 @@ def main() -> None:
             )
             for fmt in args.formats.split(","):
                 out = workdir / f"export.{fmt}"
-                seconds, rss, code = run([*me, "--_export", fmt, "--_out", str(out)], env)
+                seconds, rss, _, code = measured([*me, "--_export", fmt, "--_out", str(out)], env)
                 size = out.stat().st_size / 1e6 if out.exists() else 0
                 verdict = "ok" if code == 0 and rss < TARGET_MB else "OVER TARGET"
                 print(
@@ -222,9 +174,6 @@ def main() -> None:
                     f"peak RSS {rss:7.1f} MB, exit {code} {verdict} (target < {TARGET_MB} MB)"
                 )
                 out.unlink(missing_ok=True)
-        finally:
-            if pg_name:
-                _pg(f'DROP DATABASE IF EXISTS "{pg_name}"')
 
 
 if __name__ == "__main__":

@@ -14,81 +14,31 @@ streaming import keeps it near 1.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "hamshahri.json"
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+from common import CORPUS, child_env, measured, scratch_database
+
 SUMMARY = re.compile(r"created (\d+), updated (\d+), skipped (\d+), failed (\d+)")
-
-
-def run(cmd: list[str], env: dict) -> tuple[float, float, str, int]:
-    """Run a command; return wall seconds, peak RSS in MB, stdout and exit status."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out = proc.stdout.read().decode()
-    proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, out, proc.returncode
-
-
-def prepare_database(kind: str, workdir: Path) -> dict:
-    env = {**os.environ, "SECRET_KEY": "bench", "NEWSROOM_VAR_DIR": str(workdir)}
-    env.pop("PYTEST_VERSION", None)
-    if kind == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    else:
-        import psycopg
-
-        name = f"newsroom_bench_{os.getpid()}"
-        with psycopg.connect(
-            PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
-        ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-        env["_BENCH_PG_NAME"] = name
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    return env
-
-
-def drop_database(env: dict) -> None:
-    name = env.get("_BENCH_PG_NAME")
-    if not name:
-        return
-    import psycopg
-
-    with psycopg.connect(
-        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def bench(kind: str, corpus: Path, repeat: int) -> None:
     first, second = [], []
     for _ in range(repeat):
-        with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
-            env = prepare_database(kind, Path(tmp))
-            try:
-                cmd = [sys.executable, "manage.py", "import_articles", str(corpus)]
-                for runs in (first, second):
-                    seconds, rss, out, code = run(cmd, env)
-                    match = SUMMARY.search(out)
-                    if not match:
-                        sys.exit(f"{kind}: no summary line (exit {code}): {out!r}")
-                    runs.append((seconds, rss, match.group(0), code))
-            finally:
-                drop_database(env)
+        with (
+            tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp,
+            scratch_database(kind, child_env(Path(tmp))) as env,
+        ):
+            cmd = [sys.executable, "manage.py", "import_articles", str(corpus)]
+            for runs in (first, second):
+                seconds, rss, out, code = measured(cmd, env)
+                match = SUMMARY.search(out)
+                if not match:
+                    sys.exit(f"{kind}: no summary line (exit {code}): {out!r}")
+                runs.append((seconds, rss, match.group(0), code))
     for label, runs in (("first import ", first), ("second import", second)):
         seconds = statistics.median(r[0] for r in runs)
         rss = statistics.median(r[1] for r in runs)
@@ -122,10 +72,10 @@ def bench_memory(corpus: Path, scale: int) -> None:
         for label, path in (("1x", corpus), (f"{scale}x", big)):
             db_dir = Path(tmp) / label
             db_dir.mkdir()
-            env = prepare_database("sqlite", db_dir)
-            seconds, rss, out, _ = run(
-                [sys.executable, "manage.py", "import_articles", str(path)], env
-            )
+            with scratch_database("sqlite", child_env(db_dir)) as env:
+                seconds, rss, out, _ = measured(
+                    [sys.executable, "manage.py", "import_articles", str(path)], env
+                )
             peaks[label] = rss
             summary = SUMMARY.search(out)
             print(
@@ -137,7 +87,7 @@ def bench_memory(corpus: Path, scale: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--scale", type=int, default=0, help="also measure memory at N x size")

@@ -41,9 +41,8 @@ import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "hamshahri.json"
+from common import CORPUS, ROOT
+
 CORES = len(os.sched_getaffinity(0))
 BEAM_SIZE = 2
 STOCK_WARMUP = 2
@@ -227,7 +226,7 @@ def print_report(plan: dict, reports: dict[str, dict], load: tuple[float, float]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--sentences", type=int, default=320)
     parser.add_argument("--stock-sample", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=3)

@@ -22,24 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-CORPUS = ROOT.parent / "shared" / "corpus" / "hamshahri.json"
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+from common import CORPUS, ROOT, child_env, manage, scratch_database, setup_django
+
 STALE_SECONDS = 6
-
-
-def manage(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
 
 
 def start_worker(env: dict, log: Path) -> subprocess.Popen:
@@ -50,31 +35,6 @@ def start_worker(env: dict, log: Path) -> subprocess.Popen:
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
-
-
-def database_url(kind: str, workdir: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / 'crash.sqlite3'}"
-    import psycopg
-
-    name = f"newsroom_crash_{os.getpid()}"
-    with psycopg.connect(
-        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-def drop_database(name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(
-        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def state() -> dict:
@@ -102,24 +62,22 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-crash-"))
-    env = {
-        **os.environ,
-        "SECRET_KEY": "bench",
-        "NEWSROOM_VAR_DIR": str(workdir),
-        "DATABASE_URL": database_url(args.database, workdir),
-        "ARGOS_PACKAGES_DIR": str(workdir / "argos-packages"),
-        "WORKER_STALE_SECONDS": str(STALE_SECONDS),
-        "WORKER_HEARTBEAT_SECONDS": "1",
-    }
-    env.pop("PYTEST_VERSION", None)
-    os.environ.update(env)
-    import django
+    env = child_env(
+        workdir,
+        ARGOS_PACKAGES_DIR=str(workdir / "argos-packages"),
+        WORKER_STALE_SECONDS=str(STALE_SECONDS),
+        WORKER_HEARTBEAT_SECONDS="1",
+    )
+    with scratch_database(args.database, env, label="crash"):
+        setup_django(env)
+        ok = crash_and_recover(args, env, workdir)
+    sys.exit(0 if ok else 1)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    django.setup()
+
+def crash_and_recover(args: argparse.Namespace, env: dict, workdir: Path) -> bool:
+    """Kill a worker mid-article, start another; True when nothing was left half-translated."""
     from articles.models import ArticleStatus
 
-    manage(env, "migrate", "--noinput", "-v0")
     package = workdir / "base.argosmodel"
     print("building the base-size test model ...", flush=True)
     manage(env, "mt", "build-test-model", str(package), "--size", "base")
@@ -180,9 +138,7 @@ def main() -> None:
     ok = bool(stranded) and not half and translated == args.articles and complete
     ok = ok and final["mt_revisions"] == [1]
     print("PASS" if ok else f"FAIL (worker log: {log})")
-    if args.database == "postgres":
-        drop_database(env["DATABASE_URL"].rsplit("/", 1)[1])
-    sys.exit(0 if ok else 1)
+    return ok
 
 
 if __name__ == "__main__":

@@ -16,18 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-CORPUS = ROOT.parent / "shared" / "corpus" / "hamshahri.json"
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+from common import CORPUS, child_env, scratch_database, setup_django
+
 BATCH = 5000
 ENGLISH_SHARE = 0.4
 ENGLISH_LINES = (
@@ -38,15 +34,6 @@ ENGLISH_LINES = (
 ENGLISH_WORDS = [word for line in ENGLISH_LINES for word in line.split()]
 RARE_ENGLISH = "zeppelin"  # put into a handful of targets, to time a rare English word
 RARE_ENGLISH_COUNT = 12
-
-
-def _pg(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
-    ) as conn:
-        conn.execute(sql)
 
 
 def _corpus() -> tuple[list[str], list[list[str]]]:
@@ -148,75 +135,57 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-search-"))
-    pg_name = f"newsroom_search_{os.getpid()}"
-    _pg(f'DROP DATABASE IF EXISTS "{pg_name}"')
-    _pg(f'CREATE DATABASE "{pg_name}"')
-    os.environ.update(
-        {
-            "SECRET_KEY": "bench",
-            "NEWSROOM_VAR_DIR": str(workdir),
-            "DATABASE_URL": PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_name}",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        }
-    )
-    os.environ.pop("PYTEST_VERSION", None)
-    os.environ.pop("DEBUG", None)
-    import django
+    env = child_env(workdir, ALLOWED_HOSTS="testserver", SECURE_SSL_REDIRECT="0")
+    with scratch_database("postgres", env, label="search"):
+        setup_django(env)
+        measure(args)
 
-    django.setup()
+
+def measure(args: argparse.Namespace) -> None:
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connections
     from django.test import Client
 
-    try:
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        build(args.articles, args.seed)
-        print(f"built {args.articles:,} articles in {time.perf_counter() - started:.0f} s")
-        client = Client()
-        client.force_login(get_user_model().objects.create_superuser("bench", password="x"))
-        queries = {
-            "fa common": "ایران",
-            "fa common, Arabic ي": "ايران",
-            "fa rare": _rare_persian_word(),
-            "fa two words": "رئیس پلیس",
-            "fa no match": "زرافه\u200cهای",
-            "en common": "minister",
-            "en rare": RARE_ENGLISH,
-            "en two words": "oil parliament",
-            "en no match": "xylophone",
-            # The list without a search: what the page itself costs (counts, sorting).
-            "no q (baseline)": "",
-        }
-        print(f"search over {args.articles:,} articles, postgres, {args.runs} runs per query")
-        every = []
-        for label, query in queries.items():
-            url = f"/api/v1/articles/?q={query}"
-            for _ in range(3):
-                response = client.get(url)
-                assert response.status_code == 200, response.content[:300]
-            times = []
-            for _ in range(args.runs):
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            every += times
-            found = response.json()["count"]
-            p90 = statistics.quantiles(times, n=10)[-1]
-            print(
-                f"  {label:<20} {query!r:<16} {found:>6} found  "
-                f"median {statistics.median(times):6.1f} ms  p90 {p90:6.1f} ms"
-            )
-        median = statistics.median(every)
-        p90 = statistics.quantiles(every, n=10)[-1]
-        print(f"  overall: median {median:.1f} ms, p90 {p90:.1f} ms")
-        print(f"  goal median < 100 ms: {'met' if median < 100 else 'NOT met'}")
-    finally:
-        connections.close_all()
-        _pg(f'DROP DATABASE IF EXISTS "{pg_name}"')
+    started = time.perf_counter()
+    build(args.articles, args.seed)
+    print(f"built {args.articles:,} articles in {time.perf_counter() - started:.0f} s")
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("bench", password="x"))
+    queries = {
+        "fa common": "ایران",
+        "fa common, Arabic ي": "ايران",
+        "fa rare": _rare_persian_word(),
+        "fa two words": "رئیس پلیس",
+        "fa no match": "زرافه\u200cهای",
+        "en common": "minister",
+        "en rare": RARE_ENGLISH,
+        "en two words": "oil parliament",
+        "en no match": "xylophone",
+        # The list without a search: what the page itself costs (counts, sorting).
+        "no q (baseline)": "",
+    }
+    print(f"search over {args.articles:,} articles, postgres, {args.runs} runs per query")
+    every = []
+    for label, query in queries.items():
+        url = f"/api/v1/articles/?q={query}"
+        for _ in range(3):
+            response = client.get(url)
+            assert response.status_code == 200, response.content[:300]
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        every += times
+        found = response.json()["count"]
+        p90 = statistics.quantiles(times, n=10)[-1]
+        print(
+            f"  {label:<20} {query!r:<16} {found:>6} found  "
+            f"median {statistics.median(times):6.1f} ms  p90 {p90:6.1f} ms"
+        )
+    median = statistics.median(every)
+    p90 = statistics.quantiles(every, n=10)[-1]
+    print(f"  overall: median {median:.1f} ms, p90 {p90:.1f} ms")
+    print(f"  goal median < 100 ms: {'met' if median < 100 else 'NOT met'}")
 
 
 if __name__ == "__main__":

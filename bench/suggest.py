@@ -16,20 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-CORPUS = ROOT.parent / "shared" / "corpus" / "hamshahri.json"
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+from common import CORPUS, child_env, manage, scratch_database, setup_django
+
 # Syllables built on letters that are rare in running text, so synthetic names behave like the
 # proper names of a real knowledge base: most never occur in a given article.
 FA_SYLLABLES = ["ژو", "ظا", "ثی", "ذر", "غو", "قا", "ضی", "طو", "ژا", "ثو", "ظی", "ذا", "غی", "ضو"]
@@ -100,103 +95,63 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-suggest-"))
-    pg_name = f"newsroom_suggest_{os.getpid()}"
-    if args.database == "postgres":
-        import psycopg
+    env = child_env(workdir)
+    with scratch_database(args.database, env, label="suggest"):
+        measure(args, env, workdir)
 
-        admin = PG_ADMIN_URL.replace("postgres://", "postgresql://")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_name}"
-    else:
-        url = f"sqlite:///{workdir / 'suggest.sqlite3'}"
-    env = {
-        **os.environ,
-        "SECRET_KEY": "bench",
-        "NEWSROOM_VAR_DIR": str(workdir),
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-    }
-    env.pop("PYTEST_VERSION", None)
-    env.pop("DEBUG", None)
-    os.environ.update(env)
-    try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
+
+def measure(args: argparse.Namespace, env: dict, workdir: Path) -> None:
+    kb = workdir / "kb.jsonl"
+    aliases = write_kb(kb, args.entities)
+    started = time.perf_counter()
+    loaded = manage(env, "load_entities", str(kb))
+    load_seconds = time.perf_counter() - started
+
+    setup_django(env)
+    from annotations.models import Entity, Mention
+    from annotations.services import gazetteer, suggest_for_article
+    from articles.models import Article, Segment, SegmentKind
+
+    article = Article.objects.create(identity="bench", title="bench", raw_text="bench")
+    texts = sentences(args.corpus, args.segments)
+    Segment.objects.bulk_create(
+        Segment(
+            article=article,
+            position=n,
+            kind=SegmentKind.BODY,
+            source_text=text,
+            source_key=Segment.key_for(text),
+            target_text=DENSE if args.dense else ENGLISH[n % len(ENGLISH)],
         )
-        kb = workdir / "kb.jsonl"
-        aliases = write_kb(kb, args.entities)
+        for n, text in enumerate(texts)
+    )
+    started = time.perf_counter()
+    gazetteer()
+    build_ms = (time.perf_counter() - started) * 1000
+    times, found = [], 0
+    for _ in range(args.runs):
+        Mention.objects.filter(segment__article=article).delete()
         started = time.perf_counter()
-        loaded = subprocess.run(
-            [sys.executable, "manage.py", "load_entities", str(kb)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        load_seconds = time.perf_counter() - started
-
-        import django
-
-        django.setup()
-        from annotations.models import Entity, Mention
-        from annotations.services import gazetteer, suggest_for_article
-        from articles.models import Article, Segment, SegmentKind
-
-        article = Article.objects.create(identity="bench", title="bench", raw_text="bench")
-        texts = sentences(args.corpus, args.segments)
-        Segment.objects.bulk_create(
-            Segment(
-                article=article,
-                position=n,
-                kind=SegmentKind.BODY,
-                source_text=text,
-                source_key=Segment.key_for(text),
-                target_text=DENSE if args.dense else ENGLISH[n % len(ENGLISH)],
-            )
-            for n, text in enumerate(texts)
-        )
-        started = time.perf_counter()
-        gazetteer()
-        build_ms = (time.perf_counter() - started) * 1000
-        times, found = [], 0
-        for _ in range(args.runs):
-            Mention.objects.filter(segment__article=article).delete()
-            started = time.perf_counter()
-            found = suggest_for_article(article_id=article.pk)
-            times.append((time.perf_counter() - started) * 1000)
-        median = statistics.median(times)
-        sides = Counter(
-            Mention.objects.filter(segment__article=article).values_list("side", flat=True)
-        )
-        common = Counter(
-            Mention.objects.filter(segment__article=article).values_list("text", flat=True)
-        ).most_common(5)
-        print(
-            f"knowledge base: {Entity.objects.count()} entities, {aliases} synthetic aliases "
-            f"plus the starter ones; {args.database}"
-        )
-        print(f"  load_entities: {load_seconds:.1f} s ({loaded.stdout.strip()})")
-        print(f"  automaton build (once per knowledge-base change): {build_ms:.0f} ms")
-        print(
-            f"  suggest, {len(texts)} segments: median {median:.1f} ms over {args.runs} runs, "
-            f"{found} suggestions{' (dense targets)' if args.dense else ''}"
-        )
-        print(f"  suggestions by side: {dict(sides)}; most frequent: {common}")
-        print(f"  goal suggest median < 100 ms: {'met' if median < 100 else 'NOT met'}")
-        print(f"  goal load_entities < 20 s: {'met' if load_seconds < 20 else 'NOT met'}")
-    finally:
-        if args.database == "postgres":
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
+        found = suggest_for_article(article_id=article.pk)
+        times.append((time.perf_counter() - started) * 1000)
+    median = statistics.median(times)
+    sides = Counter(Mention.objects.filter(segment__article=article).values_list("side", flat=True))
+    common = Counter(
+        Mention.objects.filter(segment__article=article).values_list("text", flat=True)
+    ).most_common(5)
+    print(
+        f"knowledge base: {Entity.objects.count()} entities, {aliases} synthetic aliases "
+        f"plus the starter ones; {args.database}"
+    )
+    print(f"  load_entities: {load_seconds:.1f} s ({loaded.strip()})")
+    print(f"  automaton build (once per knowledge-base change): {build_ms:.0f} ms")
+    print(
+        f"  suggest, {len(texts)} segments: median {median:.1f} ms over {args.runs} runs, "
+        f"{found} suggestions{' (dense targets)' if args.dense else ''}"
+    )
+    print(f"  suggestions by side: {dict(sides)}; most frequent: {common}")
+    print(f"  goal suggest median < 100 ms: {'met' if median < 100 else 'NOT met'}")
+    print(f"  goal load_entities < 20 s: {'met' if load_seconds < 20 else 'NOT met'}")
 
 
 if __name__ == "__main__":
