@@ -262,6 +262,12 @@ def write_xliff(articles: Iterable[Article], **options) -> Iterator[str]:
                 )
             if segment.mt_text:
                 xml.element("note", f"machine translation ({segment.mt_model}): {segment.mt_text}")
+            for finding in segment.checks:
+                xml.element(
+                    "note",
+                    f"check {finding['check']}: {finding['message']}",
+                    {"from": "newsroom-checks", "priority": "2"},
+                )
             xml.out.endElement("trans-unit")
         xml.out.endElement("body")
         xml.out.endElement("file")

@@ -23,6 +23,7 @@ from articles.models import (
     SegmentStatus,
     SourceVersion,
 )
+from articles.quality.store import fill as fill_checks
 from articles.search import refresh_search_text
 from articles.services import Outcome, record_imported_targets
 from articles.text.pipeline import PreparedText
@@ -78,7 +79,7 @@ def _segment(fields: dict, *, article: Article, index: int) -> Segment:
     position, paragraph = fields.get("position", index), fields.get("paragraph", 0)
     if not isinstance(position, int) or not isinstance(paragraph, int):
         raise InvalidRecord(f"segment {index}: position and paragraph must be integers")
-    return Segment(
+    segment = Segment(
         article=article,
         position=position,
         kind=kind,
@@ -91,6 +92,8 @@ def _segment(fields: dict, *, article: Article, index: int) -> Segment:
         status=_choice(fields.get("status", "empty"), SEGMENT_STATUSES, "segment status"),
         version=1,
     )
+    fill_checks(segment)
+    return segment
 
 
 class _Entities:

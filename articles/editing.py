@@ -22,6 +22,7 @@ from articles.models import (
     Segment,
     SegmentStatus,
 )
+from articles.quality.store import dismissed_for, evaluate
 from articles.search import refresh_search_text
 from articles.signals import target_changed
 from articles.text.controls import describe, first_forbidden
@@ -146,6 +147,14 @@ def save_segment(
         }
         if text_changes:
             changes["edit_distance"] = word_edit_distance(segment.mt_text, new_text)
+            changes.update(
+                evaluate(
+                    segment.source_text,
+                    new_text,
+                    dismissed=dismissed_for(segment_id, new_text),
+                    segment_id=segment_id,
+                )
+            )
         if edit_seconds:
             changes["edit_seconds"] = segment.edit_seconds + max(
                 0.0, min(float(edit_seconds), 3600.0)

@@ -195,6 +195,15 @@ class Segment(models.Model):
         help_text="[start, end] code-point spans of the MT words the model was least sure of.",
     )
     target_text = models.TextField(blank=True)
+    checks = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Failing quality checks of the target, dismissed ones left out: "
+        "[{check, message, start, end}] (articles/quality).",
+    )
+    failing_checks = models.PositiveSmallIntegerField(
+        default=0, help_text="How many checks fail: the length of `checks`."
+    )
     status = models.PositiveSmallIntegerField(
         choices=SegmentStatus.choices, default=SegmentStatus.EMPTY
     )
@@ -250,6 +259,27 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.segment_id} v{self.version} ({self.origin})"
+
+
+class CheckDismissal(models.Model):
+    """A reviewer's word that a failing check is fine on one segment, for the translation it
+    was made on: the same check on new text is shown again."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="dismissals")
+    check_name = models.CharField(max_length=40)
+    target_text = models.TextField(help_text="The translation the check was dismissed on.")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "check_name"], name="dismissal_unique_check")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_name} on segment {self.segment_id}"
 
 
 class ImportStatus(models.TextChoices):

@@ -38,8 +38,25 @@ class SpanSerializer(serializers.Serializer):
     end = serializers.IntegerField(help_text="Code point offset, exclusive.")
 
 
+class FindingSerializer(serializers.Serializer):
+    check = serializers.CharField(
+        help_text="numbers, persian_script, untranslated, entities, length, punctuation or "
+        "repeated_words."
+    )
+    message = serializers.CharField(help_text="One line for the editor.")
+    start = serializers.IntegerField(
+        allow_null=True, help_text="Code point offset into the target; null: the whole of it."
+    )
+    end = serializers.IntegerField(allow_null=True, help_text="Exclusive; null with start.")
+
+
 class SegmentSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=SegmentKind.choices, read_only=True)
+    checks = FindingSerializer(
+        many=True,
+        read_only=True,
+        help_text="Quality checks failing on the target (dismissed ones left out).",
+    )
     status = LabelChoiceField(SegmentStatus)
     updated_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
@@ -62,6 +79,7 @@ class SegmentSerializer(serializers.ModelSerializer):
             "mt_model",
             "mt_confidence",
             "mt_low_confidence",
+            "checks",
             "target_text",
             "status",
             "version",

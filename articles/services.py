@@ -33,6 +33,7 @@ from articles.models import (
 )
 from articles.mt.packages import PackageError
 from articles.mt.translate import request_translation
+from articles.quality.store import fill as fill_checks
 from articles.retries import describe_error
 from articles.search import refresh_search_text
 from articles.text.segment import split_sentences
@@ -132,7 +133,7 @@ def _align_translation(data: ArticleInput) -> tuple[dict[int, str], str | None]:
 
 def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
     translations, warning = _align_translation(data)
-    segments = Segment.objects.bulk_create(
+    segments = [
         Segment(
             article=article,
             position=draft.position,
@@ -146,7 +147,10 @@ def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
             updated_by=user,
         )
         for draft in data.segments
-    )
+    ]
+    for segment in segments:
+        fill_checks(segment)
+    segments = Segment.objects.bulk_create(segments)
     record_imported_targets(segments, user=user)
     return warning
 

@@ -16,6 +16,7 @@ from annotations.api import (
     TagAllView,
 )
 from articles.api import MTStatusView
+from articles.quality.api import DismissalDetailView, DismissalListView
 from newsroom import converters  # noqa: F401  (registers the `id` path converter)
 from newsroom.api import router
 from newsroom.profile import profile
@@ -49,6 +50,16 @@ urlpatterns = [
         "api/v1/articles/<id:pk>/entities/",
         ArticleEntitiesView.as_view(),
         name="article-entities",
+    ),
+    path(
+        "api/v1/segments/<id:segment_id>/dismissals/",
+        DismissalListView.as_view(),
+        name="segment-dismissals",
+    ),
+    path(
+        "api/v1/segments/<id:segment_id>/dismissals/<slug:check>/",
+        DismissalDetailView.as_view(),
+        name="segment-dismissal",
     ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

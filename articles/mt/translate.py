@@ -7,7 +7,7 @@ meanwhile is kept and a second run of the same task changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -18,6 +18,7 @@ from django.utils import timezone
 from articles.models import (
     Article,
     ArticleStatus,
+    CheckDismissal,
     Revision,
     RevisionOrigin,
     Segment,
@@ -25,6 +26,7 @@ from articles.models import (
 )
 from articles.mt.engine import Scored, get_engine
 from articles.mt.packages import require_model
+from articles.quality.store import evaluate
 from articles.search import refresh_search_text
 from articles.signals import article_translated
 
@@ -119,8 +121,10 @@ def _write(
     statuses=UNTOUCHED[:1],
     confidence: float | None = None,
     low: list[tuple[int, int]] = (),
+    dismissed: Collection[str] = (),
 ) -> Revision | None:
-    """Fill one segment still untouched; None when an editor got there first."""
+    """Fill one segment still untouched (its checks run on the new text); None when an editor
+    got there first."""
     updated = Segment.objects.filter(
         pk=segment.pk, version=segment.version, status__in=statuses
     ).update(
@@ -129,6 +133,7 @@ def _write(
         mt_confidence=confidence,
         mt_low_confidence=[list(span) for span in low],
         target_text=text,
+        **evaluate(segment.source_text, text, dismissed=dismissed, segment_id=segment.pk),
         status=SegmentStatus.MACHINE,
         version=F("version") + 1,
         updated_by=author,
@@ -139,6 +144,18 @@ def _write(
     return Revision(
         segment_id=segment.pk, text=text, origin=origin, author=author, version=segment.version + 1
     )
+
+
+def _dismissed(segments: list[Segment]) -> dict[tuple[int, str], set[str]]:
+    """Checks dismissed on these segments, by segment and the text they were dismissed on: a
+    translation made again may come out as that text."""
+    found: dict[tuple[int, str], set[str]] = {}
+    rows = CheckDismissal.objects.filter(segment__in=segments).values_list(
+        "segment_id", "target_text", "check_name"
+    )
+    for segment_id, text, check in rows:
+        found.setdefault((segment_id, text), set()).add(check)
+    return found
 
 
 def translate_article(*, article_id: int, again: bool = False) -> TranslationResult:
@@ -172,6 +189,7 @@ def translate_article(*, article_id: int, again: bool = False) -> TranslationRes
             for segment, scored in zip(rest, translations, strict=True)
             if scored.text
         }
+    dismissed = _dismissed(pending) if again else {}
     mt_author = system_user(f"mt:{result.model}") if machine else None
     tm_author = system_user(TM_LABEL) if memory else None
     now = timezone.now()
@@ -189,6 +207,7 @@ def translate_article(*, article_id: int, again: bool = False) -> TranslationRes
                     author=tm_author,
                     now=now,
                     statuses=statuses,
+                    dismissed=dismissed.get((segment.pk, memory[segment.pk]), ()),
                 )
                 result.memory += revision is not None
             elif segment.pk in machine:
@@ -203,6 +222,7 @@ def translate_article(*, article_id: int, again: bool = False) -> TranslationRes
                     statuses=statuses,
                     confidence=scored.confidence,
                     low=scored.low,
+                    dismissed=dismissed.get((segment.pk, scored.text), ()),
                 )
                 result.machine += revision is not None
             else:

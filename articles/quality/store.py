@@ -1,0 +1,75 @@
+"""Checks as the desk keeps them: run whenever a target is written (import, MT, save) and stored
+on the segment, so that pages, the API, exports and the list's counts read them without running
+anything.
+
+A reviewer may dismiss a check on one segment; the dismissal holds for the translation it was
+made on (kept with who and when), and a check that fails again on new text shows again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from articles.quality.base import Context, run_checks
+
+
+def evaluate(
+    source: str, target: str, *, dismissed: Iterable[str] = (), segment_id: int | None = None
+) -> dict:
+    """The fields a segment stores for this target: `checks` (failing, not dismissed) and their
+    count `failing_checks`."""
+    skip = set(dismissed)
+    findings = [
+        finding.as_dict()
+        for finding in run_checks(source, target, Context(segment_id=segment_id))
+        if finding.check not in skip
+    ]
+    return {"checks": findings, "failing_checks": len(findings)}
+
+
+def unchecked() -> dict:
+    """A segment with no translation yet: nothing to check."""
+    return {"checks": [], "failing_checks": 0}
+
+
+def fill(segment) -> None:
+    """Set the checks of a segment about to be created from its own source, target and status."""
+    from articles.models import SegmentStatus
+
+    if segment.status == SegmentStatus.EMPTY and not segment.target_text:
+        fields = unchecked()
+    else:
+        fields = evaluate(segment.source_text, segment.target_text)
+    for name, value in fields.items():
+        setattr(segment, name, value)
+
+
+def dismissed_for(segment_id: int, target: str) -> list[str]:
+    """The checks a reviewer dismissed on this segment for exactly this translation."""
+    from articles.models import CheckDismissal
+
+    return list(
+        CheckDismissal.objects.filter(segment_id=segment_id, target_text=target).values_list(
+            "check_name", flat=True
+        )
+    )
+
+
+def recheck(segment) -> dict:
+    """Run the checks again on a stored segment, honouring its dismissals; saves and returns the
+    fields."""
+    from articles.models import Segment, SegmentStatus
+
+    if segment.status == SegmentStatus.EMPTY and not segment.target_text:
+        fields = unchecked()
+    else:
+        fields = evaluate(
+            segment.source_text,
+            segment.target_text,
+            dismissed=dismissed_for(segment.pk, segment.target_text),
+            segment_id=segment.pk,
+        )
+    Segment.objects.filter(pk=segment.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(segment, name, value)
+    return fields
