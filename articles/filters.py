@@ -17,10 +17,15 @@ class ArticleFilter(django_filters.FilterSet):
     batch = django_filters.NumberFilter(
         method="filter_batch", label="Import batch id: the articles that import created or updated"
     )
+    checks = django_filters.ChoiceFilter(
+        choices=[("failing", "with failing checks"), ("passing", "no failing checks")],
+        method="filter_checks",
+        label="Quality checks",
+    )
 
     class Meta:
         model = Article
-        fields = ("status", "q", "tag", "entity", "batch", "source_language")
+        fields = ("status", "q", "tag", "entity", "batch", "checks", "source_language")
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         number = next(num for num, label in ArticleStatus.choices if label == value)
@@ -36,6 +41,12 @@ class ArticleFilter(django_filters.FilterSet):
         if not 0 < value < 2**63:
             return queryset.none()
         return queryset.filter(import_batch=value)
+
+    def filter_checks(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        failing = Segment.objects.filter(failing_checks__gt=0).values("article_id")
+        if value == "failing":
+            return queryset.filter(pk__in=failing)
+        return queryset.exclude(pk__in=failing)
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.search(value.strip()) if value.strip() else queryset

@@ -6,7 +6,8 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 
 from articles.text.normalize import fold
 from articles.weburl import is_web_url
@@ -67,6 +68,7 @@ class ArticleQuerySet(models.QuerySet):
             translated_count=Count(
                 "segments", filter=~Q(segments__status=SegmentStatus.EMPTY), distinct=True
             ),
+            failing_checks=Coalesce(Sum("segments__failing_checks"), 0),
         )
 
     def search(self, query: str) -> ArticleQuerySet:

@@ -160,6 +160,9 @@ class ArticleSerializer(serializers.ModelSerializer):
     translated_count = serializers.IntegerField(
         read_only=True, help_text="Segments with a target text (machine, memory or human)."
     )
+    failing_checks = serializers.IntegerField(
+        read_only=True, help_text="Quality checks failing over all its segments (not dismissed)."
+    )
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
 
     class Meta:
@@ -180,6 +183,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "edited_count",
             "approved_count",
             "translated_count",
+            "failing_checks",
             "mt_error",
             "created_at",
             "updated_at",

@@ -34,6 +34,7 @@ SORTS = {
     "scraped": (F("scraped_at").desc(nulls_last=True), "-id"),
     "title": ("title", "id"),
     "progress": ("-approved_count", "-edited_count", "-id"),
+    "checks": ("-failing_checks", "-id"),
 }
 
 
@@ -68,7 +69,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         # The filters as they apply to exports and bulk translation (no sort, no page).
         "filters": {
             name: request.GET[name]
-            for name in ("status", "q", "tag", "entity", "batch")
+            for name in ("status", "q", "tag", "entity", "batch", "checks")
             if request.GET.get(name)
         },
         "export_formats": EXPORT_FORMATS,

@@ -182,3 +182,45 @@ def test_the_xliff_export_carries_failing_checks_as_notes(tmp_path):
     notes = [unit.getnotes() for unit in store.units]
     assert "check numbers: The number ۲۲" in notes[1]
     assert "check" not in notes[0] and "check" not in notes[2]
+
+
+def _two_articles(tmp_path) -> tuple[int, int]:
+    """One article whose translation drops a number, one whose translation is right."""
+    rows = [
+        {
+            "title": TITLE,
+            "body": BODY,
+            "url": f"https://example.ir/{name}",
+            "translation": {"title": "Oil prices rise", "body": body},
+        }
+        for name, body in (
+            ("bad", "Oil prices rose 12 percent last week. The market stayed calm."),
+            ("good", "Oil prices rose 22 percent last week. The market stayed calm."),
+        )
+    ]
+    assert run_import(write_jsonl(tmp_path / "two.jsonl", rows))[0] == 0
+    by_url = dict(Segment.objects.values_list("article__url", "article_id").distinct())
+    return by_url["https://example.ir/bad"], by_url["https://example.ir/good"]
+
+
+def test_the_list_page_counts_filters_and_sorts_by_failing_checks(tmp_path, client):
+    bad, good = _two_articles(tmp_path)
+    client.force_login(UserFactory(groups=["editor"]))
+
+    page = client.get("/articles/", {"sort": "checks"}).content.decode()
+    assert "1 failing check" in page
+    assert page.index(f'data-article-id="{bad}"') < page.index(f'data-article-id="{good}"')
+    failing = client.get("/articles/", {"checks": "failing"}).content.decode()
+    assert f'data-article-id="{bad}"' in failing and f'data-article-id="{good}"' not in failing
+    passing = client.get("/articles/", {"checks": "passing"}).content.decode()
+    assert f'data-article-id="{good}"' in passing and f'data-article-id="{bad}"' not in passing
+
+
+def test_the_article_api_counts_and_filters_failing_checks(tmp_path):
+    bad, good = _two_articles(tmp_path)
+    api = _client("viewer")
+
+    counts = {a["id"]: a["failing_checks"] for a in api.get("/api/v1/articles/").json()["results"]}
+    assert counts == {bad: 1, good: 0}
+    failing = api.get("/api/v1/articles/", {"checks": "failing"}).json()["results"]
+    assert [a["id"] for a in failing] == [bad]
