@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from articles.models import Article, ArticleStatus, Segment
 
@@ -53,6 +53,41 @@ class ArticleFilter(django_filters.FilterSet):
 
 
 class SegmentFilter(django_filters.FilterSet):
+    checks = django_filters.ChoiceFilter(
+        choices=[("failing", "with failing checks"), ("passing", "no failing checks")],
+        method="filter_checks",
+        label="Quality checks",
+    )
+    confidence_below = django_filters.NumberFilter(
+        field_name="mt_confidence",
+        lookup_expr="lt",
+        label="Only machine translations the model scored below this confidence (0–1)",
+    )
+    order = django_filters.ChoiceFilter(
+        choices=[
+            ("position", "article, then position"),
+            ("confidence", "least confident first (no score last)"),
+            ("checks", "most failing checks first"),
+        ],
+        method="filter_order",
+        label="Order",
+    )
+
     class Meta:
         model = Segment
-        fields = ("article", "kind")
+        fields = ("article", "kind", "checks", "confidence_below", "order")
+
+    def filter_checks(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "failing":
+            return queryset.filter(failing_checks__gt=0)
+        return queryset.filter(failing_checks=0)
+
+    def filter_order(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by(*SEGMENT_ORDERS[value])
+
+
+SEGMENT_ORDERS = {
+    "position": ("article_id", "position"),
+    "confidence": (F("mt_confidence").asc(nulls_last=True), "article_id", "position"),
+    "checks": ("-failing_checks", "article_id", "position"),
+}

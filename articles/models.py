@@ -6,7 +6,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
 from articles.text.normalize import fold
@@ -69,6 +69,7 @@ class ArticleQuerySet(models.QuerySet):
                 "segments", filter=~Q(segments__status=SegmentStatus.EMPTY), distinct=True
             ),
             failing_checks=Coalesce(Sum("segments__failing_checks"), 0),
+            least_confidence=Min("segments__mt_confidence"),
         )
 
     def search(self, query: str) -> ArticleQuerySet:

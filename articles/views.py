@@ -35,6 +35,8 @@ SORTS = {
     "title": ("title", "id"),
     "progress": ("-approved_count", "-edited_count", "-id"),
     "checks": ("-failing_checks", "-id"),
+    # The article holding the row MT was least sure of first; articles without MT last.
+    "confidence": (F("least_confidence").asc(nulls_last=True), "-id"),
 }
 
 

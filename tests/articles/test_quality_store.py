@@ -224,3 +224,37 @@ def test_the_article_api_counts_and_filters_failing_checks(tmp_path):
     assert counts == {bad: 1, good: 0}
     failing = api.get("/api/v1/articles/", {"checks": "failing"}).json()["results"]
     assert [a["id"] for a in failing] == [bad]
+
+
+def test_segments_are_listed_least_confident_first_and_filtered_by_confidence():
+    from tests.factories import ArticleFactory, SegmentFactory
+
+    article = ArticleFactory()
+    scores = {0: 0.9, 1: None, 2: 0.2, 3: 0.55}
+    ids = {
+        position: SegmentFactory(article=article, position=position, mt_confidence=score).pk
+        for position, score in scores.items()
+    }
+    api = _client("viewer")
+
+    ordered = api.get("/api/v1/segments/", {"article": article.pk, "order": "confidence"})
+    assert [s["id"] for s in ordered.json()["results"]] == [ids[2], ids[3], ids[0], ids[1]]
+    low = api.get("/api/v1/segments/", {"article": article.pk, "confidence_below": "0.6"})
+    assert {s["id"] for s in low.json()["results"]} == {ids[2], ids[3]}
+    bad = api.get("/api/v1/segments/", {"order": "sideways"})
+    assert bad.status_code == 400 and "order" in bad.json()
+
+
+def test_the_list_page_sorts_the_least_confident_article_first(client):
+    from tests.factories import ArticleFactory, SegmentFactory
+
+    sure, unsure, unscored = ArticleFactory(), ArticleFactory(), ArticleFactory()
+    SegmentFactory(article=sure, position=0, mt_confidence=0.8)
+    SegmentFactory(article=unsure, position=0, mt_confidence=0.9)
+    SegmentFactory(article=unsure, position=1, mt_confidence=0.1)
+    SegmentFactory(article=unscored, position=0, mt_confidence=None)
+    client.force_login(UserFactory(groups=["viewer"]))
+
+    page = client.get("/articles/", {"sort": "confidence"}).content.decode()
+    places = [page.index(f'data-article-id="{a.pk}"') for a in (unsure, sure, unscored)]
+    assert places == sorted(places)
