@@ -18,7 +18,6 @@ from rest_framework.views import APIView
 from articles.editing import (
     EditRefused,
     InvalidEdit,
-    Role,
     StaleVersion,
     approve_segments,
     save_segment,
@@ -29,6 +28,7 @@ from articles.mt.packages import PackageError
 from articles.mt.runs import run_progress, start_run
 from articles.mt.status import mt_status, translation_state
 from articles.mt.translate import request_translation
+from articles.permissions import CanImport, IsEditorOrReadOnly
 from articles.serializers import (
     ApproveResultSerializer,
     ApproveSerializer,
@@ -54,13 +54,6 @@ def _title_translation():
         .order_by("position")
         .values("target_text")[:1]
     )
-
-
-class CanTranslate(permissions.BasePermission):
-    message = "Requesting machine translation needs the editor role or staff status."
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or Role.of(request.user).can_edit
 
 
 class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
@@ -116,7 +109,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True,
         methods=["get", "post"],
-        permission_classes=[permissions.IsAuthenticated, CanTranslate],
+        permission_classes=[permissions.IsAuthenticated, IsEditorOrReadOnly],
     )
     def translate(self, request, pk=None):
         """GET: machine-translation progress. POST: queue machine translation (202)."""
@@ -147,7 +140,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["post"],
         url_path="translate",
         url_name="translate-many",
-        permission_classes=[permissions.IsAuthenticated, CanTranslate],
+        permission_classes=[permissions.IsAuthenticated, IsEditorOrReadOnly],
     )
     def translate_many(self, request):
         """Queue machine translation of many articles: the ids given, or all matching the
@@ -217,13 +210,6 @@ def parse_etag(value: str) -> int:
     return int(digits)
 
 
-class CanEditSegments(permissions.BasePermission):
-    message = "Viewers cannot change segments: ask for the editor role."
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or Role.of(request.user).can_edit
-
-
 class SegmentViewSet(
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,
@@ -232,7 +218,7 @@ class SegmentViewSet(
     queryset = Segment.objects.select_related("updated_by")
     serializer_class = SegmentSerializer
     filterset_class = SegmentFilter
-    permission_classes = (permissions.IsAuthenticated, CanEditSegments)
+    permission_classes = (permissions.IsAuthenticated, IsEditorOrReadOnly)
 
     def retrieve(self, request, *args, **kwargs):
         segment = self.get_object()
@@ -346,24 +332,6 @@ class SegmentViewSet(
             raise PermissionDenied(str(error)) from None
         return Response(
             {"approved": approved, "conflicts": self.get_serializer(stale, many=True).data}
-        )
-
-
-class CanImport(permissions.BasePermission):
-    """Import batches are for importers and staff: their file names, uploaders and error texts
-    are not for every reader of articles."""
-
-    message = (
-        "Import batches are for importers: ask for staff status or the 'add import batch' "
-        "permission."
-    )
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if user.is_staff or user.has_perm("articles.add_importbatch"):
-            return True
-        return request.method in permissions.SAFE_METHODS and user.has_perm(
-            "articles.view_importbatch"
         )
 
 
