@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from articles.batches import start_import
 from articles.editing import (
     EditRefused,
     InvalidEdit,
@@ -44,7 +44,6 @@ from articles.serializers import (
     TranslationProgressSerializer,
     TranslationRunSerializer,
 )
-from articles.tasks import run_import_batch
 from articles.views import render_row
 
 
@@ -349,11 +348,7 @@ class ImportBatchViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data["file"]
-        batch = serializer.save(
-            created_by=request.user, filename=upload.name[:255], bytes_total=upload.size
-        )
-        transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
+        batch = start_import(batch=ImportBatch(**serializer.validated_data), user=request.user)
         # With an immediate task backend the import has already run: show its outcome.
         batch.refresh_from_db()
         return Response(self.get_serializer(batch).data, status=status.HTTP_202_ACCEPTED)
