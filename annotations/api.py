@@ -40,31 +40,9 @@ from annotations.services import (
     update_mention,
 )
 from annotations.tasks import refresh_suggestions
-from articles.editing import Role
 from articles.filters import ArticleFilter
 from articles.models import Article
-
-
-class CanTag(permissions.BasePermission):
-    message = "Tagging needs the editor role."
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or Role.of(request.user).can_edit
-
-
-class CanCurate(permissions.BasePermission):
-    """Editors add entities (from the tagging popup); changing or deleting one is for reviewers
-    and staff, since every article's tags point at it."""
-
-    message = "Changing the knowledge base needs the reviewer role or staff status."
-
-    def has_permission(self, request, view) -> bool:
-        role = Role.of(request.user)
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        if request.method == "POST":
-            return role.can_edit
-        return role.can_approve
+from articles.permissions import CanCurate, IsEditorOrReadOnly
 
 
 class EntityFilter(filters.FilterSet):
@@ -113,7 +91,7 @@ class MentionFilter(filters.FilterSet):
 class MentionViewSet(viewsets.ModelViewSet):
     serializer_class = MentionSerializer
     filterset_class = MentionFilter
-    permission_classes = (permissions.IsAuthenticated, CanTag)
+    permission_classes = (permissions.IsAuthenticated, IsEditorOrReadOnly)
     queryset = Mention.objects.select_related("entity")
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -156,7 +134,7 @@ class MentionViewSet(viewsets.ModelViewSet):
 
 
 class SuggestView(APIView):
-    permission_classes = (permissions.IsAuthenticated, CanTag)
+    permission_classes = (permissions.IsAuthenticated, IsEditorOrReadOnly)
 
     @extend_schema(
         request=None,
@@ -169,7 +147,7 @@ class SuggestView(APIView):
 
 
 class AcceptView(APIView):
-    permission_classes = (permissions.IsAuthenticated, CanTag)
+    permission_classes = (permissions.IsAuthenticated, IsEditorOrReadOnly)
 
     @extend_schema(request=AcceptSerializer, responses={200: AcceptResultSerializer})
     def post(self, request, pk: int):
@@ -185,7 +163,7 @@ class AcceptView(APIView):
 
 
 class TagAllView(APIView):
-    permission_classes = (permissions.IsAuthenticated, CanTag)
+    permission_classes = (permissions.IsAuthenticated, IsEditorOrReadOnly)
 
     @extend_schema(request=TagAllSerializer, responses={200: TagAllResultSerializer})
     def post(self, request, pk: int):

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
-from unicodedata import category
 from xml.sax.saxutils import XMLGenerator
 
 from django.db.models import Prefetch, QuerySet
 
 from annotations.models import Mention, MentionOrigin, MentionSide
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
+from articles.text.chars import tokens
 from articles.text.controls import strip_forbidden
 
 FORMATS = {
@@ -35,9 +34,6 @@ XLIFF_STATES = {
     SegmentStatus.EDITED: "translated",
     SegmentStatus.APPROVED: "final",
 }
-# A run of letters and digits joined by ZWNJ, or a single other non-space character. Combining
-# marks (tanwin, kasra, shadda: category M) are not \w and come out single: tokens() glues them.
-_TOKEN = re.compile(r"[\w\u200c]+|[^\w\s]", re.UNICODE)
 
 
 def export_queryset(queryset: QuerySet[Article]) -> QuerySet[Article]:
@@ -275,26 +271,6 @@ def write_xliff(articles: Iterable[Article], **options) -> Iterator[str]:
     xml.out.endElement("xliff")
     xml.out.endDocument()
     yield xml.take() + "\n"
-
-
-def _in_word(char: str) -> bool:
-    return char == "\u200c" or char.isalnum() or char == "_" or category(char)[0] == "M"
-
-
-def tokens(text: str) -> list[tuple[int, int]]:
-    """Token spans (code points): words with their diacritics and ZWNJ joins, and single
-    punctuation marks. `اخیراً` is one word, not `اخیرا` and a stray tanwin."""
-    spans: list[tuple[int, int]] = []
-    glued = False  # whether the last span ends in word characters
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
-        in_word = _in_word(text[start])
-        if glued and in_word and spans[-1][1] == start:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-        glued = in_word
-    return spans
 
 
 def bio_tags(text: str, mentions: list[Mention]) -> list[tuple[str, str]]:

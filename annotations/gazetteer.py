@@ -14,21 +14,15 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from articles.text.chars import ZWNJ, is_word_char
 from articles.text.normalize import SAME_LENGTH_FOLDS
 
-ZWNJ = "\u200c"
 # After a ZWNJ these endings still leave the name a whole word: plural, ezafe, indefinite.
 SUFFIXES = ("هایی", "های", "ها", "ای", "ی")
 # Folding maps one character to one character, so offsets in the folded text are offsets in the
 # stored text. (Stored Persian is already canonical: no tatweel, single spaces; see normalize.)
 _FA_FOLD = {**SAME_LENGTH_FOLDS, **str.maketrans({ZWNJ: " ", "\t": " ", "\n": " ", "\u00a0": " "})}
 _EN_FOLD = str.maketrans({"\t": " ", "\n": " ", "\u00a0": " ", "\u2019": "'"})
-
-
-def is_word_char(char: str) -> bool:
-    if char == ZWNJ:
-        return True
-    return unicodedata.category(char)[0] in "LN"
 
 
 def fold(text: str, *, persian: bool) -> str:

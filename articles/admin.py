@@ -1,19 +1,16 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.batches import check_file, check_translate, start_import
 from articles.models import Article, ImportBatch, ImportStatus, Revision, Segment, Tag
-from articles.mt.packages import PackageError, require_model
 from articles.mt.status import batch_translation
-from articles.tasks import run_import_batch
 from articles.workers import alive_workers
 
 WORKER_HINT_AFTER_SECONDS = 10
@@ -127,24 +124,12 @@ class ImportUploadForm(forms.ModelForm):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if not upload:
-            raise ValidationError("Choose a file to import.")
-        if upload.size == 0:
-            raise ValidationError("The file is empty.")
-        if upload.size > settings.MAX_IMPORT_UPLOAD_BYTES:
-            limit = settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)
-            raise ValidationError(
-                f"The file is larger than {limit} MB; import it with the command line."
-            )
+        check_file(upload)
         return upload
 
     def clean_translate(self) -> bool:
         translate = self.cleaned_data.get("translate", False)
-        if translate:
-            try:
-                require_model()
-            except PackageError as error:
-                raise ValidationError(str(error)) from None
+        check_translate(translate)
         return translate
 
 
@@ -230,8 +215,4 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if change:
             return
-        obj.created_by = request.user
-        obj.filename = obj.file.name.rsplit("/", 1)[-1][:255]
-        obj.bytes_total = obj.file.size
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: run_import_batch.enqueue(obj.pk))
+        start_import(batch=obj, user=request.user)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,10 +14,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from articles.batches import start_import
 from articles.editing import (
     EditRefused,
     InvalidEdit,
-    Role,
     StaleVersion,
     approve_segments,
     save_segment,
@@ -29,6 +28,7 @@ from articles.mt.packages import PackageError
 from articles.mt.runs import run_progress, start_run
 from articles.mt.status import mt_status, translation_state
 from articles.mt.translate import request_translation
+from articles.permissions import CanImport, IsEditorOrReadOnly
 from articles.serializers import (
     ApproveResultSerializer,
     ApproveSerializer,
@@ -44,7 +44,6 @@ from articles.serializers import (
     TranslationProgressSerializer,
     TranslationRunSerializer,
 )
-from articles.tasks import run_import_batch
 from articles.views import render_row
 
 
@@ -54,13 +53,6 @@ def _title_translation():
         .order_by("position")
         .values("target_text")[:1]
     )
-
-
-class CanTranslate(permissions.BasePermission):
-    message = "Requesting machine translation needs the editor role or staff status."
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or Role.of(request.user).can_edit
 
 
 class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
@@ -116,7 +108,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True,
         methods=["get", "post"],
-        permission_classes=[permissions.IsAuthenticated, CanTranslate],
+        permission_classes=[permissions.IsAuthenticated, IsEditorOrReadOnly],
     )
     def translate(self, request, pk=None):
         """GET: machine-translation progress. POST: queue machine translation (202)."""
@@ -147,7 +139,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["post"],
         url_path="translate",
         url_name="translate-many",
-        permission_classes=[permissions.IsAuthenticated, CanTranslate],
+        permission_classes=[permissions.IsAuthenticated, IsEditorOrReadOnly],
     )
     def translate_many(self, request):
         """Queue machine translation of many articles: the ids given, or all matching the
@@ -217,13 +209,6 @@ def parse_etag(value: str) -> int:
     return int(digits)
 
 
-class CanEditSegments(permissions.BasePermission):
-    message = "Viewers cannot change segments: ask for the editor role."
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or Role.of(request.user).can_edit
-
-
 class SegmentViewSet(
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,
@@ -232,7 +217,7 @@ class SegmentViewSet(
     queryset = Segment.objects.select_related("updated_by")
     serializer_class = SegmentSerializer
     filterset_class = SegmentFilter
-    permission_classes = (permissions.IsAuthenticated, CanEditSegments)
+    permission_classes = (permissions.IsAuthenticated, IsEditorOrReadOnly)
 
     def retrieve(self, request, *args, **kwargs):
         segment = self.get_object()
@@ -349,24 +334,6 @@ class SegmentViewSet(
         )
 
 
-class CanImport(permissions.BasePermission):
-    """Import batches are for importers and staff: their file names, uploaders and error texts
-    are not for every reader of articles."""
-
-    message = (
-        "Import batches are for importers: ask for staff status or the 'add import batch' "
-        "permission."
-    )
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if user.is_staff or user.has_perm("articles.add_importbatch"):
-            return True
-        return request.method in permissions.SAFE_METHODS and user.has_perm(
-            "articles.view_importbatch"
-        )
-
-
 class ImportBatchViewSet(
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -381,11 +348,7 @@ class ImportBatchViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data["file"]
-        batch = serializer.save(
-            created_by=request.user, filename=upload.name[:255], bytes_total=upload.size
-        )
-        transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
+        batch = start_import(batch=ImportBatch(**serializer.validated_data), user=request.user)
         # With an immediate task backend the import has already run: show its outcome.
         batch.refresh_from_db()
         return Response(self.get_serializer(batch).data, status=status.HTTP_202_ACCEPTED)

@@ -7,9 +7,6 @@ told, with the current text, instead of silently overwriting it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -22,6 +19,7 @@ from articles.models import (
     Segment,
     SegmentStatus,
 )
+from articles.permissions import Role
 from articles.quality.store import dismissed_for, evaluate
 from articles.search import refresh_search_text
 from articles.signals import target_changed
@@ -44,38 +42,6 @@ class StaleVersion(Exception):
     def __init__(self, current: Segment) -> None:
         super().__init__(f"segment {current.pk} is at version {current.version}")
         self.current = current
-
-
-@dataclass(frozen=True)
-class Role:
-    """What a user may do to segments: edit text, set edited, approve."""
-
-    can_edit: bool
-    can_approve: bool
-
-    @classmethod
-    def of(cls, user) -> Role:
-        """The user's role, worked out with one query and kept on the user for the request."""
-        if not user or not user.is_authenticated:
-            return cls(can_edit=False, can_approve=False)
-        cached = getattr(user, "_newsroom_role", None)
-        if cached is not None:
-            return cached
-        if user.is_superuser or user.is_staff:  # staff are the desk's admins
-            role = cls(can_edit=True, can_approve=True)
-        else:
-            granted = set(
-                Permission.objects.filter(
-                    Q(user=user) | Q(group__user=user),
-                    content_type__app_label="articles",
-                    codename__in=["change_segment", "change_article"],
-                ).values_list("codename", flat=True)
-            )
-            role = cls(
-                can_edit="change_segment" in granted, can_approve="change_article" in granted
-            )
-        user._newsroom_role = role
-        return role
 
 
 def word_edit_distance(before: str, after: str) -> int:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from articles.batches import check_file, check_translate
 from articles.editing import MAX_TARGET_LENGTH
 from articles.importers.formats import FORMATS
 from articles.models import (
@@ -15,7 +15,6 @@ from articles.models import (
     SegmentKind,
     SegmentStatus,
 )
-from articles.mt.packages import PackageError, require_model
 
 
 class LabelChoiceField(serializers.ChoiceField):
@@ -253,20 +252,11 @@ class ImportBatchSerializer(serializers.ModelSerializer):
         )
 
     def validate_file(self, upload):
-        if upload.size == 0:
-            raise serializers.ValidationError("The file is empty.")
-        if upload.size > settings.MAX_IMPORT_UPLOAD_BYTES:
-            raise serializers.ValidationError(
-                f"The file is larger than {settings.MAX_IMPORT_UPLOAD_BYTES} bytes."
-            )
+        check_file(upload)
         return upload
 
     def validate_translate(self, translate: bool) -> bool:
-        if translate:
-            try:
-                require_model()
-            except PackageError as error:
-                raise serializers.ValidationError(str(error)) from None
+        check_translate(translate)
         return translate
 
 

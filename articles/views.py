@@ -20,11 +20,12 @@ from annotations.failures import failures_for
 from annotations.highlight import highlight
 from annotations.models import EntityType, Mention
 from annotations.services import article_entities, terminology_gaps
-from articles.editing import MAX_TARGET_LENGTH, Role
+from articles.editing import MAX_TARGET_LENGTH
 from articles.filters import ArticleFilter
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
 from articles.mt.packages import is_test_model_label
 from articles.mt.status import translation_readiness, translation_state
+from articles.permissions import Role, can_import
 from articles.text.diff import word_diff
 
 SORTS = {
@@ -57,7 +58,6 @@ def article_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     role = Role.of(request.user)
-    user = request.user
     context = {
         "filter": filterset,
         "page": page,
@@ -67,7 +67,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "translating": any(a.status == ArticleStatus.TRANSLATING for a in page),
         "role": asdict(role),
         "readiness": translation_readiness() if role.can_edit else None,
-        "can_import": user.is_staff or user.has_perm("articles.add_importbatch"),
+        "can_import": can_import(request.user),
         # The filters as they apply to exports and bulk translation (no sort, no page).
         "filters": {
             name: request.GET[name]

@@ -10,18 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
-# Highest first: a user in several groups is shown with the one that allows the most.
-ROLE_GROUPS = ("reviewer", "editor", "viewer")
+from articles.permissions import Role
+
 # The full key is shown on the page that follows its creation, then never again.
 NEW_TOKEN_SESSION_KEY = "newsroom_new_api_token"
-
-
-def role_name(user: AbstractBaseUser) -> str:
-    """The user's role as the desk names it: staff, reviewer, editor or viewer."""
-    if user.is_staff or user.is_superuser:
-        return "staff"
-    groups = set(user.groups.values_list("name", flat=True))
-    return next((name for name in ROLE_GROUPS if name in groups), "viewer")
 
 
 def masked(key: str) -> str:
@@ -60,7 +52,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     token = Token.objects.filter(user=request.user).first()
     new_key = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
     context = {
-        "role": role_name(request.user),
+        "role": Role.of(request.user).name,
         "token": token,
         "new_key": new_key if token and new_key == token.key else None,
         "masked_key": masked(token.key) if token else "",

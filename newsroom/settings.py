@@ -42,11 +42,9 @@ def read_local_env(path: Path) -> None:
 read_local_env(Path(os.environ.get("NEWSROOM_LOCAL_ENV", VAR_DIR / "local.env")))
 
 DEBUG = env_bool("DEBUG", False)
-# pytest sets PYTEST_VERSION: the suite runs without a configured secret or worker.
-TESTING = "PYTEST_VERSION" in os.environ
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
     SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
 
@@ -158,7 +156,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "newsroom.storage.StaticFilesStorage"
     },
 }
@@ -173,12 +171,7 @@ MAX_RECORD_TEXT_BYTES = int(os.environ.get("MAX_RECORD_TEXT_BYTES", str(5 * 1024
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND",
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if TESTING
-            else "django_tasks_db.DatabaseBackend",
-        ),
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
@@ -234,6 +227,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "newsroom.schema.AutoSchema",
     # `?format=` names an export format (CONTRACT.md), not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
+    # Counts live in the default cache (local memory: per process, so per gunicorn worker).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_THROTTLE_USER_RATE", "2000/minute"),
+        "anon": os.environ.get("API_THROTTLE_ANON_RATE", "60/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "newsroom API",
@@ -255,7 +257,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Production defaults assume HTTPS; plain-HTTP set-ups (docker-compose on localhost) turn them off.
-_PRODUCTION = not (DEBUG or TESTING)
+_PRODUCTION = not DEBUG
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", _PRODUCTION)
@@ -297,17 +299,6 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/login.html"
-
-# Throttle counts live in the default cache (local memory: per process, so per gunicorn worker).
-# The test suite makes many requests from one address and user within a minute.
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
-    "rest_framework.throttling.UserRateThrottle",
-    "rest_framework.throttling.AnonRateThrottle",
-]
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
-    "user": os.environ.get("API_THROTTLE_USER_RATE", "100000/minute" if TESTING else "2000/minute"),
-    "anon": os.environ.get("API_THROTTLE_ANON_RATE", "100000/minute" if TESTING else "60/minute"),
-}
 
 LOGGING = {
     "version": 1,

@@ -74,7 +74,7 @@ def process_env(database: Path, **extra: str) -> dict[str, str]:
     """Environment for a real `manage.py` process on a SQLite file: production settings (tasks
     in the database, not run at once as under pytest), everything else under the file's folder."""
     folder = database.parent
-    env = {key: value for key, value in os.environ.items() if key != "PYTEST_VERSION"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
     env.update(
         DATABASE_URL=f"sqlite:///{database}",
         SECRET_KEY="test-only-key",

@@ -43,7 +43,8 @@ def max_record_bytes() -> int:
     return settings.MAX_RECORD_TEXT_BYTES
 
 
-def _size(limit: int) -> str:
+def size_text(limit: int) -> str:
+    """A byte limit as people read it: 5 MB, 4 KB."""
     if limit >= 1024 * 1024:
         return f"{limit / (1024 * 1024):g} MB"
     return f"{limit / 1024:g} KB"
@@ -51,7 +52,7 @@ def _size(limit: int) -> str:
 
 def too_large_reason(limit: int) -> str:
     return (
-        f"text is larger than {_size(limit)} (MAX_RECORD_TEXT_BYTES); "
+        f"text is larger than {size_text(limit)} (MAX_RECORD_TEXT_BYTES); "
         "split it into smaller records or raise the setting"
     )
 

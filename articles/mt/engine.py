@@ -18,19 +18,11 @@ from pathlib import Path
 from django.conf import settings
 
 from articles.mt.packages import PackageError, PackageInfo, require_model
+from articles.text.chars import ASCII_NUMBERS
 
 # Persian and Arabic-Indic digits reach the model as ASCII digits: English output wants them, and
 # Argos' training data writes numbers mostly that way.
-_DIGITS = str.maketrans(
-    {
-        **{chr(0x06F0 + i): str(i) for i in range(10)},
-        **{chr(0x0660 + i): str(i) for i in range(10)},
-        "\u066b": ".",  # Arabic decimal separator
-        "\u066c": ",",  # Arabic thousands separator
-        "«": '"',
-        "»": '"',
-    }
-)
+_DIGITS = ASCII_NUMBERS | str.maketrans({"«": '"', "»": '"'})
 _SPACES = re.compile(r"\s+")
 # Where a long sentence may be cut: after a comma, semicolon or colon (Persian or Latin).
 _CLAUSE_END = re.compile(r"(?<=[،؛,;:])\s+")

@@ -10,8 +10,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from articles.editing import Role
 from articles.models import CheckDismissal, Segment
+from articles.permissions import IsReviewerOrReadOnly
 from articles.quality.dismissals import DismissalError, dismiss, restore
 
 
@@ -25,15 +25,8 @@ class DismissalSerializer(serializers.ModelSerializer):
         read_only_fields = ("target_text", "dismissed_by", "dismissed_at")
 
 
-class CanDismiss(permissions.BasePermission):
-    message = "Only reviewers dismiss checks."
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or Role.of(request.user).can_approve
-
-
 class _SegmentDismissals(APIView):
-    permission_classes = (permissions.IsAuthenticated, CanDismiss)
+    permission_classes = (permissions.IsAuthenticated, IsReviewerOrReadOnly)
 
     def segment(self, segment_id: int) -> Segment:
         return get_object_or_404(Segment.objects.only("pk"), pk=segment_id)

@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from articles.text.chars import ASCII_DIGITS
 from articles.text.jalali import jalali_dates
 
 _DIGITS = "0-9\u06f0-\u06f9\u0660-\u0669"
-_TO_ASCII = str.maketrans(
-    {**{chr(0x06F0 + i): str(i) for i in range(10)}, **{chr(0x0660 + i): str(i) for i in range(10)}}
-)
 # A run of digits with separators between digit groups; the separators are read afterwards.
 _NUMBER = re.compile(rf"(?<![{_DIGITS}])[{_DIGITS}]+(?:[.,/\u066b\u066c][{_DIGITS}]+)*")
 _PERSIAN_SCALES = {"هزار": 10**3, "میلیون": 10**6, "میلیارد": 10**9, "تریلیون": 10**12}
@@ -62,7 +60,7 @@ class Number:
 def _value(digits: str) -> Decimal | None:
     """The value of one written number: ٬ and «,» before three digits group thousands, ٫ «.»
     and a lone «/» mark the decimals."""
-    text = digits.translate(_TO_ASCII)
+    text = digits.translate(ASCII_DIGITS)
     text = re.sub(r"[,\u066c](?=\d{3}(?!\d))", "", text)
     text = text.replace("\u066b", ".").replace("/", ".")
     if text.count(".") > 1 or "," in text:

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-ZWNJ = "\u200c"
+from articles.text.chars import ASCII_NUMBERS, ZWNJ
 
 # Arabic code points that scrapers and Arabic keyboards leave in Persian text.
 _PERSIAN_LETTERS = str.maketrans(
@@ -26,12 +26,8 @@ _STRAY_ZWNJ = re.compile(" ?\u200c+ ?")
 _EDGE_ZWNJ = re.compile("^\u200c+|\u200c+$", re.MULTILINE)
 
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
-_FOLD_TABLE = str.maketrans(
+_FOLD_TABLE = ASCII_NUMBERS | str.maketrans(
     {
-        **{chr(0x06F0 + i): str(i) for i in range(10)},
-        **{chr(0x0660 + i): str(i) for i in range(10)},
-        "\u066b": ".",  # Arabic decimal separator
-        "\u066c": ",",  # Arabic thousands separator
         "\u0629": "\u0647",  # teh marbuta → heh
         "\u06c0": "\u0647",  # heh with yeh above (ۀ) → heh
         "\u0623": "\u0627",  # alef with hamza above → alef

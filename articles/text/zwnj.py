@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-ZWNJ = "\u200c"
+from articles.text.chars import ZWNJ
 
 # A run of Arabic-script letters and harakat (ZWNJ included): the unit the rules look at.
 _WORD_RE = re.compile("[\u0621-\u063a\u0641-\u065f\u0670-\u06d3\u06d5\u200c]+")

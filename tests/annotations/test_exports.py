@@ -289,7 +289,7 @@ def test_xml_exports_never_hold_a_character_xml_forbids(article_with_controls, f
 def test_conll_tokens_keep_diacritics_inside_the_word(text, words):
     from unicodedata import normalize
 
-    from annotations.exports import tokens
+    from articles.text.chars import tokens
 
     assert [text[start:end] for start, end in tokens(text)] == words
     decomposed = normalize("NFD", text)

@@ -164,7 +164,7 @@ def test_editors_and_viewers_may_read_dismissals_but_not_make_them(tmp_path):
         assert client.get(url).status_code == 200
         refused = client.post(url, {"check": "numbers"}, format="json")
         assert refused.status_code == 403
-        assert "reviewers" in refused.json()["detail"]
+        assert "reviewer" in refused.json()["detail"]
     assert _client().get(url).status_code in (200, 403)
     assert APIClient().get(url).status_code in (401, 403)
     assert not CheckDismissal.objects.exists()

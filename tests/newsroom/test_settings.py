@@ -11,11 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _clean_env(var_dir: Path, **extra: str) -> dict[str, str]:
-    """The environment of a new shell: no DEBUG, no SECRET_KEY, no pytest."""
+    """The environment of a new shell: no DEBUG, no SECRET_KEY, no pytest and its settings."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "PYTEST_VERSION", "DATABASE_URL"}
+        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
         and not key.startswith("PYTEST")
     }
     env["NEWSROOM_VAR_DIR"] = str(var_dir)
