@@ -118,10 +118,13 @@ _MIN_VERB_BODY_FREQ = 20_000
 _MIN_PREFIX_REST_FREQ = 1_000_000
 # A compound head must end this many compounds of the lexicon, and both parts be this long.
 _MIN_TAIL_COUNT = 5
+_MIN_SHORT_TAIL_COUNT = 21
 # A compound's first part must begin this many compounds of the lexicon.
 _MIN_HEAD_COUNT = 8
 # The second part of a compound the lexicon does not know must be this common a word.
 _MIN_UNKNOWN_TAIL_FREQ = 1_000_000
+# A word the lexicon lacks reads as a plural only when what is left is this long.
+_MIN_UNKNOWN_PLURAL_STEM = 3
 _MIN_COMPOUND_PART = 3
 # A ZWNJ spelling wins over the plain one when at least this share as frequent.
 _JOINED_RATIO = 0.6
@@ -225,10 +228,17 @@ def _compound_tails(joined: dict[str, tuple[str, int]]) -> frozenset[str]:
     return frozenset(
         tail
         for tail, count in counts.items()
-        if count >= _MIN_TAIL_COUNT
-        and len(tail) >= _MIN_COMPOUND_PART
-        and tail not in _SURNAME_ENDINGS
+        if tail not in _SURNAME_ENDINGS
+        and (
+            (count >= _MIN_TAIL_COUNT and len(tail) >= _MIN_COMPOUND_PART)
+            # Two-letter heads that end many compounds: -بر، -گو، -کن (not ها، ای، تر: suffixes).
+            or (count >= _MIN_SHORT_TAIL_COUNT and len(tail) == 2 and not _is_suffix(tail))
+        )
     )
+
+
+def _is_suffix(text: str) -> bool:
+    return any(suffix.text == text for suffix in _SUFFIXES) or text in ("تا",)
 
 
 def _compound_heads(joined: dict[str, tuple[str, int]]) -> frozenset[str]:
@@ -411,7 +421,7 @@ def _as_surname(word: str, lex: _Lexicon) -> str | None:
 
 def _as_compound(word: str, lex: _Lexicon) -> str | None:
     """A known word + a frequent compound head: ثابت‌شده، مصرف‌کنندگان."""
-    for i in range(_MIN_COMPOUND_PART, len(word) - _MIN_COMPOUND_PART + 1):
+    for i in range(_MIN_COMPOUND_PART, len(word) - 1):
         head, tail = word[:i], word[i:]
         if (
             tail in lex.compound_tails
@@ -462,6 +472,17 @@ def _as_unknown_compound(word: str, lex: _Lexicon) -> str | None:
     acronym = _as_acronym(word)
     if acronym:
         return acronym
+    # Arabic phrases with the article ال: عینالاسد → عین‌الاسد, as the lexicon writes بین‌المللی.
+    article = word.find("ال", _MIN_COMPOUND_PART)
+    if article != -1 and len(word) - article >= 5:
+        head = word[:article]
+        noun = word[article + 2 :]  # after the article, a word the lexicon knows
+        if (
+            head[-1] not in _NON_JOINING
+            and lex.plain.get(head, 0) >= _MIN_STEM_FREQ
+            and _known(noun, lex, 1)
+        ):
+            return head + ZWNJ + word[article:]
     for i in range(len(word) - _MIN_COMPOUND_PART, _MIN_COMPOUND_PART - 1, -1):
         head, tail = word[:i], word[i:]
         if (
@@ -513,7 +534,21 @@ def _analyse(word: str, lex: _Lexicon) -> str | None:
     found = _as_surname(word, lex) or _as_compound(word, lex) or _with_prefix(word, lex)
     if found or _is_known(word, lex):
         return found
-    return _as_unknown_compound(word, lex)
+    return _as_unknown_plural(word, lex) or _as_unknown_compound(word, lex)
+
+
+def _as_unknown_plural(word: str, lex: _Lexicon) -> str | None:
+    """The plural of a word the lexicon lacks (a loanword, a name): قطرکهای → قطرک‌های."""
+    for plural in sorted(_PLURAL, key=len, reverse=True):
+        stem = word[: -len(plural)]
+        if (
+            word.endswith(plural)
+            and len(stem) >= _MIN_UNKNOWN_PLURAL_STEM
+            and stem[-1] not in _NON_JOINING
+            and not _is_known(stem + "ه", lex)  # رها، بها: a word in ه before the ها
+        ):
+            return stem + ZWNJ + plural
+    return None
 
 
 def _is_safe(word: str, restored: str) -> bool:

@@ -112,11 +112,13 @@ def test_empty_and_whitespace() -> None:
 CLASS_SENTENCES = {
     "comparative": "سریع‌ترین قطار شهر از قدیمی‌ترین ایستگاه و طولانی‌ترین مسیر گذشت.",
     "number": "جلسه سه‌شنبه برگزار شد و کودک هفت‌ساله و دختر سی‌ساله هم آمدند.",
-    "compound": "تصمیم‌گیری درباره سیاست‌گذاری آب در کلان‌شهر به شورا رسید.",
+    "compound": "تصمیم‌گیری درباره سیاست‌گذاری آب در کلان‌شهر به شورا رسید و ماهواره‌بر پرتاب شد.",
     "prefix": "او بی‌شک به‌طور کامل از این طرح بی‌توجه گذشت.",
     "name": "آقای کریمی‌پور و خانم توکلی‌نژاد با علی‌اکبر و قاسمی‌فر دیدار کردند.",
     "acronym": "گزارش اف‌بی‌آی را بی‌بی‌سی منتشر کرد و بیمار به آی‌سی‌یو رفت.",
     "conjunction": "درحالی‌که باران می‌بارید، مردم به خیابان آمدند.",
+    "arabic_phrase": "پایگاه عین‌الاسد در حمله‌ای آسیب دید.",
+    "loanword_plural": "سلبریتی‌ها درباره ایرلاین‌های خارجی نوشتند.",
 }
 
 
@@ -138,6 +140,8 @@ def test_class_is_restored(sentence: str) -> None:
         "جعفر علیپور و حسینزاده با مسافر به سفر رفتند.",
         # Words the lexicon knows joined: a compound head and a conjunction.
         "اینکه جهانپور آمد زیرا برنامهریزی شده بود.",
+        # Words ending in ها or holding ال that are no plural and no Arabic phrase.
+        "تنها رونالدینیو بها داد و او را رها کرد.",
     ],
 )
 def test_words_the_lexicon_knows_joined_stay_joined(sentence: str) -> None:
