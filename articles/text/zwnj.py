@@ -46,78 +46,25 @@ _SURNAME_ENDINGS = ("پور", "نژاد", "زاده", "کیا", "نیا", "را�
 # Conjunctions written apart from the word before: درحالی‌که، به‌طوری‌که.
 _CONJUNCTION = "که"
 # Persian names of Latin letters, as acronyms are spelt out: اف‌بی‌آی، سی‌ان‌ان، آی‌سی‌یو.
-_LETTER_NAMES = frozenset(
-    [
-        "ای",
-        "بی",
-        "سی",
-        "دی",
-        "اف",
-        "جی",
-        "اچ",
-        "آی",
-        "کی",
-        "ال",
-        "ام",
-        "ان",
-        "او",
-        "پی",
-        "کیو",
-        "آر",
-        "اس",
-        "تی",
-        "یو",
-        "وی",
-        "دبلیو",
-        "ایکس",
-        "وای",
-        "زد",
-    ]
-)
+# fmt: off
+_LETTER_NAMES = frozenset((
+    "ای", "بی", "سی", "دی", "اف", "جی", "اچ", "آی", "کی", "ال", "ام", "ان", "او", "پی", "کیو",
+    "آر", "اس", "تی", "یو", "وی", "دبلیو", "ایکس", "وای", "زد",
+))
 # Cardinal numbers, written apart from what they count: سه‌شنبه، هفت‌ساله، یک‌ماهه.
 _NUMERALS = (
-    *[
-        "یک",
-        "دو",
-        "سه",
-        "چهار",
-        "پنج",
-        "شش",
-        "هفت",
-        "هشت",
-        "نه",
-        "ده",
-        "یازده",
-        "دوازده",
-        "سیزده",
-        "چهارده",
-        "پانزده",
-        "شانزده",
-    ],
-    *[
-        "هفده",
-        "هجده",
-        "نوزده",
-        "بیست",
-        "سی",
-        "چهل",
-        "پنجاه",
-        "شصت",
-        "هفتاد",
-        "هشتاد",
-        "نود",
-        "صد",
-        "هزار",
-        "چند",
-        "نیم",
-    ],
+    "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه", "ده", "یازده", "دوازده", "سیزده",
+    "چهارده", "پانزده", "شانزده", "هفده", "هجده", "نوزده", "بیست", "سی", "چهل", "پنجاه", "شصت",
+    "هفتاد", "هشتاد", "نود", "صد", "هزار", "چند", "نیم",
 )
+# fmt: on
 
 _MIN_STEM_FREQ = 20_000
 _MIN_VERB_BODY_FREQ = 20_000
 _MIN_PREFIX_REST_FREQ = 1_000_000
 # A compound head must end this many compounds of the lexicon, and both parts be this long.
 _MIN_TAIL_COUNT = 5
+# A two-letter compound head must end this many: -بر، -گو، -کن, not -چی of names (کرباسچی).
 _MIN_SHORT_TAIL_COUNT = 21
 # A compound's first part must begin this many compounds of the lexicon.
 _MIN_HEAD_COUNT = 8
@@ -147,6 +94,7 @@ class _Suffix:
 
 # Plural ها and comparative تر(ین) are written apart from the stem.
 _PLURAL = ("ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "هاست")
+_PLURAL_LONGEST_FIRST = tuple(sorted(_PLURAL, key=len, reverse=True))
 _COMPARATIVE = ("تر", "ترین", "تری")
 # After a final ه the vowel-initial clitics are written apart too: شده‌اند، هسته‌ای، نامه‌اش.
 _AFTER_HEH = ("ای", "اند", "اش", "ایم", "اید")
@@ -231,14 +179,14 @@ def _compound_tails(joined: dict[str, tuple[str, int]]) -> frozenset[str]:
         if tail not in _SURNAME_ENDINGS
         and (
             (count >= _MIN_TAIL_COUNT and len(tail) >= _MIN_COMPOUND_PART)
-            # Two-letter heads that end many compounds: -بر، -گو، -کن (not ها، ای، تر: suffixes).
+            # Two-letter heads that end many compounds, but not suffixes (ها، ای، تر) or تا.
             or (count >= _MIN_SHORT_TAIL_COUNT and len(tail) == 2 and not _is_suffix(tail))
         )
     )
 
 
 def _is_suffix(text: str) -> bool:
-    return any(suffix.text == text for suffix in _SUFFIXES) or text in ("تا",)
+    return any(suffix.text == text for suffix in _SUFFIXES) or text == "تا"
 
 
 def _compound_heads(joined: dict[str, tuple[str, int]]) -> frozenset[str]:
@@ -450,7 +398,8 @@ def _is_known(word: str, lex: _Lexicon) -> bool:
 
 
 def _as_unknown_compound(word: str, lex: _Lexicon) -> str | None:
-    """A word the lexicon has in no spelling, read as two parts it knows.
+    """A word the lexicon has in no spelling, read as parts it knows: a word + که, a numeral +
+    what it counts, letter names, a word + an Arabic phrase, a frequent first part + a word.
 
     Only words the lexicon never saw come here, so a word it knows joined stays joined.
     """
@@ -539,7 +488,7 @@ def _analyse(word: str, lex: _Lexicon) -> str | None:
 
 def _as_unknown_plural(word: str, lex: _Lexicon) -> str | None:
     """The plural of a word the lexicon lacks (a loanword, a name): قطرکهای → قطرک‌های."""
-    for plural in sorted(_PLURAL, key=len, reverse=True):
+    for plural in _PLURAL_LONGEST_FIRST:
         stem = word[: -len(plural)]
         if (
             word.endswith(plural)
