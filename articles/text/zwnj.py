@@ -75,6 +75,9 @@ _MIN_UNKNOWN_PLURAL_STEM = 3
 _MIN_COMPOUND_PART = 3
 # A ZWNJ spelling wins over the plain one when at least this share as frequent.
 _JOINED_RATIO = 0.6
+# A word the counts saw only this rarely, and only with a ZWNJ, is too rare to judge (often a
+# name: the surname قالیباف against the carpet-weaver قالی‌باف): it is left as it came.
+_RARE_JOINED_FREQ = 10_000
 # Weight of a stem in ه + vowel clitic against stem + ها (نامه‌ای against نام‌های).
 _HEH_WEIGHT = 2.3
 # Share of a stem's frequency below which a competing whole-word reading counts as rare.
@@ -468,6 +471,9 @@ def _as_acronym(word: str) -> str | None:
 
 def _analyse(word: str, lex: _Lexicon) -> str | None:
     """The ZWNJ spelling of a ZWNJ-free word, or None to leave it alone."""
+    entry = lex.joined.get(word)
+    if entry and 0 < entry[1] < _RARE_JOINED_FREQ and word not in lex.plain:
+        return None
     found = _lookup(word, lex)
     if found:
         return found

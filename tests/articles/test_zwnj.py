@@ -140,6 +140,8 @@ def test_class_is_restored(sentence: str) -> None:
         "جعفر علیپور و حسینزاده با مسافر به سفر رفتند.",
         # Words the lexicon knows joined: a compound head and a conjunction.
         "اینکه جهانپور آمد زیرا برنامهریزی شده بود.",
+        # A surname the lexicon has seen only rarely, and only as a compound (قالی‌باف).
+        "آقای قالیباف در جلسه شورا سخن گفت.",
         # Words ending in ها or holding ال that are no plural and no Arabic phrase.
         "تنها رونالدینیو بها داد و او را رها کرد.",
     ],
