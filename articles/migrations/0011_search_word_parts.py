@@ -17,6 +17,7 @@ def rebuild(apps, schema_editor):
 
     Article = apps.get_model("articles", "Article")
     Segment = apps.get_model("articles", "Segment")
+    postgresql = schema_editor.connection.vendor == "postgresql"
     holds_a_part = Q()
     for part in sorted(PREFIX_PARTS | SUFFIX_PARTS):
         holds_a_part |= Q(search_text__contains=f" {part} ")
@@ -32,11 +33,22 @@ def rebuild(apps, schema_editor):
             "article_id", "source_text", "target_text"
         ):
             texts[article_id] += (source, target)
-        Article.objects.bulk_update(
-            [Article(pk=pk, search_text=build_search_text(parts)) for pk, parts in texts.items()],
-            ["search_text"],
-        )
-    if ids and schema_editor.connection.vendor == "postgresql":
+        rebuilt = {pk: build_search_text(parts) for pk, parts in texts.items()}
+        if postgresql:
+            # One UPDATE from two arrays: several times faster than bulk_update's CASE per row.
+            with schema_editor.connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE articles_article AS article SET search_text = new.text "
+                    "FROM unnest(%s::bigint[], %s::text[]) AS new(id, text) "
+                    "WHERE article.id = new.id",
+                    [list(rebuilt), list(rebuilt.values())],
+                )
+        else:
+            Article.objects.bulk_update(
+                [Article(pk=pk, search_text=text) for pk, text in rebuilt.items()],
+                ["search_text"],
+            )
+    if ids and postgresql:
         rebuild_vocabulary()
 
 
