@@ -1,8 +1,9 @@
 """Word search over an article's title, source and target text, through a folded search text.
 
-Each article stores `search_text`: the distinct folded words (`fold_words`) of its title and of
-every segment's source and target, one space apart and padded with a space at both ends. A query
-matches when every one of its folded words occurs in it (inside a longer word too, as before).
+Each article stores `search_text`: the distinct folded words (`search_words`: `fold_words`, with
+the parts of a word written apart joined) of its title and of every segment's source and target,
+one space apart and padded with a space at both ends. A query matches when every one of its
+folded words occurs in it (inside a longer word too, as before).
 
 On PostgreSQL (indexes from migration 0005) a substring scan of 100k texts is too slow, so each
 query word is first looked up in the vocabulary of all stored words (`articles_searchword`, with
@@ -12,6 +13,7 @@ GIN index on `to_tsvector('simple', search_text)`. On SQLite, LIKE over `search_
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -34,9 +36,40 @@ MAX_EXPANSIONS = 500
 MAX_WORD_LENGTH = 200
 
 
+# Parts of a Persian word that writers set apart with a space, a ZWNJ or nothing: «می خواهد»,
+# «می‌خواهد» and «میخواهد» are one word to search, as are «کتاب ها» and «کتابها». Folded forms.
+PREFIX_PARTS = frozenset({"می", "نمی", "بی"})
+SUFFIX_PARTS = frozenset(
+    {"ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "هاست"}
+    | {"تر", "ترین", "تری", "ای", "اند", "ایم", "اید", "اش"}
+)
+_PERSIAN_LETTER = re.compile("[\u0621-\u06d5]")
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words of `text`, each word's parts joined whatever separated them.
+
+    A prefix part joins the word after it and a suffix part the word before, when both are
+    Persian: «نمی دانند» → نمیدانند, «هسته ای» → هستهای. Queries and stored texts both go
+    through here, so all three spellings of a word meet.
+    """
+    words: list[str] = []
+    open_prefix = False
+    for word in fold_words(text).split():
+        after_prefix = open_prefix and _PERSIAN_LETTER.match(word) is not None
+        suffix = word in SUFFIX_PARTS and words and _PERSIAN_LETTER.match(words[-1][-1])
+        if after_prefix or suffix:
+            words[-1] += word
+            open_prefix = False
+            continue
+        words.append(word)
+        open_prefix = word in PREFIX_PARTS
+    return words
+
+
 def build_search_text(texts: Iterable[str]) -> str:
     """The stored search text for these texts: distinct folded words in first-seen order."""
-    words = dict.fromkeys(word for text in texts for word in fold_words(text).split())
+    words = dict.fromkeys(word for text in texts for word in search_words(text))
     return f" {' '.join(words)} " if words else ""
 
 
@@ -104,7 +137,7 @@ def _expansions(word: str) -> list[str] | None:
 
 def search_articles(queryset: ArticleQuerySet, query: str) -> ArticleQuerySet:
     """Articles of `queryset` whose search text holds every word of `query`, in any order."""
-    words = list(dict.fromkeys(fold_words(query).split()))
+    words = list(dict.fromkeys(search_words(query)))
     if connection.vendor != "postgresql":
         # `contains`: both sides are already folded, so no case folding is needed.
         return queryset.filter(Q(*(Q(search_text__contains=_pattern(w)) for w in words)))

@@ -138,6 +138,66 @@ def _typed_blocks(lines: list[tuple[str, bool]]) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+# A hard-wrapped paragraph: lines at least this long, each within this share of the widest line
+# of its run of lines, the sentence running on from one into the next.
+_WRAP_MIN_WIDTH = 40
+_WRAP_SIMILAR = 0.75
+_SENTENCE_FINAL = tuple(".!?؟…")
+_CLOSERS = "»\"”)'’"
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join back the lines of hard-wrapped paragraphs; every other line stays as it is.
+
+    A run of lines with no blank line between them is wrapped text when at least two of its lines
+    are about as wide as its widest; a line that wide which does not end a sentence continues on
+    the next line. Short lines (titles, headings, captions) and a line repeated under itself (the
+    doubled caption of a scrape) are never joined.
+    """
+    out: list[str] = []
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and lines[end]:
+            end += 1
+        out += _unwrap_run(lines[start:end])
+        if end < len(lines):
+            out.append(lines[end])
+        start = end + 1
+    return out
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSERS).endswith(_SENTENCE_FINAL)
+
+
+def _unwrap_run(run: list[str]) -> list[str]:
+    if len(run) < 2:
+        return run
+    widest = max(len(line) for line in run)
+    wide = [len(line) >= max(_WRAP_MIN_WIDTH, _WRAP_SIMILAR * widest) for line in run]
+    if sum(wide) < 2:
+        return run
+    # A line repeated under itself is a caption: neither part of a paragraph nor joined.
+    repeated = [
+        (i > 0 and run[i - 1] == line) or (i + 1 < len(run) and run[i + 1] == line)
+        for i, line in enumerate(run)
+    ]
+    joined = [run[0]]
+    for index in range(1, len(run)):
+        before, line = run[index - 1], run[index]
+        if (
+            wide[index - 1]
+            and not _ends_sentence(before)
+            and not repeated[index - 1]
+            and not repeated[index]
+        ):
+            joined[-1] += " " + line
+        else:
+            joined.append(line)
+    return joined
+
+
 def clean_plain_text(raw: str, *, title: str | None = None) -> CleanDocument:
     """Clean a plain-text scrape (or a clean "title, blank line, body" file) into typed blocks.
 
@@ -146,7 +206,7 @@ def clean_plain_text(raw: str, *, title: str | None = None) -> CleanDocument:
     scraped_at: datetime | None = None
     stamp_found = False
     body: list[tuple[str, bool]] = []  # (line, seen on the line before too)
-    for line in _drop_font_widget(normalize_chars(raw).split("\n")):
+    for line in _unwrap(_drop_font_widget(normalize_chars(raw).split("\n"))):
         if not line or _is_chrome(line):
             continue
         if not stamp_found and is_date_line(line):
@@ -263,6 +323,47 @@ def _page_date(tree: lxml.html.HtmlElement) -> datetime | None:
     return next((value for value in map(_safe_parse, candidates) if value is not None), None)
 
 
+def _with_captions(tree: lxml.html.HtmlElement, blocks: list[Block]) -> list[Block]:
+    """Put back the <figcaption>s of the article that trafilatura leaves out, as captions.
+
+    A caption goes after the block of the last paragraph before it in the page, or first when it
+    comes before them all; only captions inside the element holding the extracted paragraphs
+    count, so a related-stories teaser's caption elsewhere on the page stays out.
+    """
+    if not blocks or not any(True for _ in tree.iter("figcaption")):
+        return blocks
+    index_of = {block.text: index for index, block in enumerate(blocks)}
+    found = [
+        e for e in tree.iter(*_TEXT_TAGS) if e.tag != "figcaption" and element_text(e) in index_of
+    ]
+    if not found:
+        return blocks
+    container = _common_ancestor(found)
+    if container in found and container.getparent() is not None:  # one paragraph: its parent
+        container = container.getparent()
+    after: dict[int, list[str]] = {}
+    last = -1
+    for element in _outermost(tree.iter(*_TEXT_TAGS), _TEXT_TAGS):
+        text = element_text(element)
+        if element.tag != "figcaption":
+            last = index_of.get(text, last)
+        elif text and text not in index_of and container in element.iterancestors():
+            after.setdefault(last, []).append(" ".join(text.split()))
+    captions = [Block("caption", text) for text in after.get(-1, [])]
+    for index, block in enumerate(blocks):
+        captions.append(block)
+        captions += [Block("caption", text) for text in after.get(index, [])]
+    return captions
+
+
+def _common_ancestor(elements: list[etree._Element]) -> etree._Element:
+    shared = [elements[0], *elements[0].iterancestors()]
+    for element in elements[1:]:
+        lineage = {id(e) for e in (element, *element.iterancestors())}
+        shared = [e for e in shared if id(e) in lineage]
+    return shared[0]
+
+
 def _without_chrome(blocks: list[Block], title: str) -> tuple[Block, ...]:
     kept: list[Block] = []
     for block in blocks:
@@ -296,6 +397,7 @@ def clean_html(raw: str) -> CleanDocument:
     else:
         title = " ".join(normalize_chars(document.title or "").split())
         blocks = _trafilatura_blocks(document.body) if document.body is not None else []
+        blocks = _with_captions(tree, blocks)
     if not blocks:
         fallback_title, blocks = _fallback_blocks(tree)
         title = title or fallback_title

@@ -9,8 +9,12 @@ from articles.text.boilerplate import CleanDocument
 
 SegmentKind = Literal["title", "heading", "caption", "body"]
 
-# A run of sentence-final marks («?!», «...») followed by whitespace or the end of the text.
-_SENTENCE_END = re.compile(r"[.!?؟…۔]+(?=\s|$)")
+# A run of sentence-final marks («?!», «...») followed by whitespace, the end of the text, or
+# straight away by the next sentence: a letter (never a digit: ۳.۵) or an opening quote.
+_SENTENCE_END = re.compile(r"[.!?؟…۔]+(?=\s|$|[^\W\d_]|[«\"“(])")
+# A token holding one of these is an address, not a sentence: https://x.ir, www.x.com, a@b.ir.
+_ADDRESS = re.compile(r"://|www\.|@|\.(?:com|org|net|ir|io|gov|edu)\b", re.IGNORECASE)
+_LATIN = re.compile(r"[A-Za-z0-9]")
 # Spans a sentence never ends inside: «…», (…), "…", “…”. Unclosed marks protect nothing.
 _PROTECTED = re.compile(r"«[^«»\n]*»|\([^()\n]*\)|\"[^\"\n]*\"|“[^“”\n]*”")
 # Initials and dotted abbreviations: U.S., e.g., م. (an initial), ج.ا.ا, ه.ش
@@ -37,6 +41,19 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return bool(_DOTTED.match(word)) or word.casefold() in _ABBREVIATIONS
 
 
+def _runs_on(text: str, start: int, end: int) -> bool:
+    """Whether marks with no space after them end a sentence here (ایران.او), rather than sit
+    inside a name, an address or a Latin abbreviation (Node.js, hamshahri.ir, ۳.۵)."""
+    if end >= len(text) or text[end].isspace():
+        return True
+    before, after = text[start - 1 : start], text[end]
+    if _LATIN.match(before) and _LATIN.match(after):
+        return False
+    token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    token_end = next((i for i in range(end, len(text)) if text[i].isspace()), len(text))
+    return not _ADDRESS.search(text, token_start, token_end)
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Split a paragraph into sentences, keeping quotations, parentheses and numbers whole."""
     sentences: list[str] = []
@@ -49,6 +66,8 @@ def split_sentences(paragraph: str) -> list[str]:
             if index >= 0 and match.start() < spans[index][1]:
                 continue
             if match.end() - match.start() == 1 and _is_abbreviation(line, match.start()):
+                continue
+            if not _runs_on(line, match.start(), match.end()):
                 continue
             if match.group() in ("...", "…", "....") and _ETC.search(line, 0, match.start()):
                 continue

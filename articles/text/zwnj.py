@@ -42,16 +42,42 @@ _PREVERBS = ("", "بر", "در", "باز", "فرو", "فرا", "وا")
 # Preposition به and privative بی are written apart from the noun: به‌دلیل، بی‌توجه.
 _PREFIXES = ("به", "بی")
 # Surname endings, written apart after an adjective in ی or ه: کریمی‌پور، توکلی‌نژاد.
-_SURNAME_ENDINGS = ("پور", "نژاد", "زاده", "کیا", "نیا", "راد")
+_SURNAME_ENDINGS = ("پور", "نژاد", "زاده", "کیا", "نیا", "راد", "فر")
+# Conjunctions written apart from the word before: درحالی‌که، به‌طوری‌که.
+_CONJUNCTION = "که"
+# Persian names of Latin letters, as acronyms are spelt out: اف‌بی‌آی، سی‌ان‌ان، آی‌سی‌یو.
+# fmt: off
+_LETTER_NAMES = frozenset((
+    "ای", "بی", "سی", "دی", "اف", "جی", "اچ", "آی", "کی", "ال", "ام", "ان", "او", "پی", "کیو",
+    "آر", "اس", "تی", "یو", "وی", "دبلیو", "ایکس", "وای", "زد",
+))
+# Cardinal numbers, written apart from what they count: سه‌شنبه، هفت‌ساله، یک‌ماهه.
+_NUMERALS = (
+    "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه", "ده", "یازده", "دوازده", "سیزده",
+    "چهارده", "پانزده", "شانزده", "هفده", "هجده", "نوزده", "بیست", "سی", "چهل", "پنجاه", "شصت",
+    "هفتاد", "هشتاد", "نود", "صد", "هزار", "چند", "نیم",
+)
+# fmt: on
 
 _MIN_STEM_FREQ = 20_000
 _MIN_VERB_BODY_FREQ = 20_000
 _MIN_PREFIX_REST_FREQ = 1_000_000
 # A compound head must end this many compounds of the lexicon, and both parts be this long.
 _MIN_TAIL_COUNT = 5
+# A two-letter compound head must end this many: -بر، -گو، -کن, not -چی of names (کرباسچی).
+_MIN_SHORT_TAIL_COUNT = 21
+# A compound's first part must begin this many compounds of the lexicon.
+_MIN_HEAD_COUNT = 8
+# The second part of a compound the lexicon does not know must be this common a word.
+_MIN_UNKNOWN_TAIL_FREQ = 1_000_000
+# A word the lexicon lacks reads as a plural only when what is left is this long.
+_MIN_UNKNOWN_PLURAL_STEM = 3
 _MIN_COMPOUND_PART = 3
 # A ZWNJ spelling wins over the plain one when at least this share as frequent.
 _JOINED_RATIO = 0.6
+# A word the counts saw only this rarely, and only with a ZWNJ, is too rare to judge (often a
+# name: the surname قالیباف against the carpet-weaver قالی‌باف): it is left as it came.
+_RARE_JOINED_FREQ = 10_000
 # Weight of a stem in ه + vowel clitic against stem + ها (نامه‌ای against نام‌های).
 _HEH_WEIGHT = 2.3
 # Share of a stem's frequency below which a competing whole-word reading counts as rare.
@@ -71,6 +97,7 @@ class _Suffix:
 
 # Plural ها and comparative تر(ین) are written apart from the stem.
 _PLURAL = ("ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "هاست")
+_PLURAL_LONGEST_FIRST = tuple(sorted(_PLURAL, key=len, reverse=True))
 _COMPARATIVE = ("تر", "ترین", "تری")
 # After a final ه the vowel-initial clitics are written apart too: شده‌اند، هسته‌ای، نامه‌اش.
 _AFTER_HEH = ("ای", "اند", "اش", "ایم", "اید")
@@ -99,6 +126,8 @@ class _Lexicon:
     past_stems: frozenset[str]
     stopwords: frozenset[str]
     compound_tails: frozenset[str]  # frequent second parts of compounds
+    compound_heads: frozenset[str]  # frequent first parts of compounds
+    number_tails: frozenset[str]  # what the lexicon writes apart after a numeral: شنبه، ساله
 
 
 def _data_dir() -> Path:
@@ -150,10 +179,38 @@ def _compound_tails(joined: dict[str, tuple[str, int]]) -> frozenset[str]:
     return frozenset(
         tail
         for tail, count in counts.items()
-        if count >= _MIN_TAIL_COUNT
-        and len(tail) >= _MIN_COMPOUND_PART
-        and tail not in _SURNAME_ENDINGS
+        if tail not in _SURNAME_ENDINGS
+        and (
+            (count >= _MIN_TAIL_COUNT and len(tail) >= _MIN_COMPOUND_PART)
+            # Two-letter heads that end many compounds, but not suffixes (ها، ای، تر) or تا.
+            or (count >= _MIN_SHORT_TAIL_COUNT and len(tail) == 2 and not _is_suffix(tail))
+        )
     )
+
+
+def _is_suffix(text: str) -> bool:
+    return any(suffix.text == text for suffix in _SUFFIXES) or text == "تا"
+
+
+def _compound_heads(joined: dict[str, tuple[str, int]]) -> frozenset[str]:
+    counts = Counter(spelling.partition(ZWNJ)[0] for spelling, _ in joined.values())
+    return frozenset(
+        head
+        for head, count in counts.items()
+        if count >= _MIN_HEAD_COUNT
+        and len(head) >= _MIN_COMPOUND_PART
+        and head not in _CONTINUOUS_PREFIXES
+        and head not in _NUMERALS
+    )
+
+
+def _number_tails(joined: dict[str, tuple[str, int]]) -> frozenset[str]:
+    tails = set()
+    for spelling, _ in joined.values():
+        head, _, tail = spelling.partition(ZWNJ)
+        if head in _NUMERALS and ZWNJ not in tail and len(tail) >= _MIN_COMPOUND_PART:
+            tails.add(tail)
+    return frozenset(tails)
 
 
 @functools.cache
@@ -183,6 +240,8 @@ def _lexicon() -> _Lexicon:
         past_stems=past_stems,
         stopwords=frozenset(_read_lines("stopwords.csv")),
         compound_tails=_compound_tails(joined),
+        compound_heads=_compound_heads(joined),
+        number_tails=_number_tails(joined),
     )
 
 
@@ -313,7 +372,7 @@ def _as_surname(word: str, lex: _Lexicon) -> str | None:
 
 def _as_compound(word: str, lex: _Lexicon) -> str | None:
     """A known word + a frequent compound head: ثابت‌شده، مصرف‌کنندگان."""
-    for i in range(_MIN_COMPOUND_PART, len(word) - _MIN_COMPOUND_PART + 1):
+    for i in range(_MIN_COMPOUND_PART, len(word) - 1):
         head, tail = word[:i], word[i:]
         if (
             tail in lex.compound_tails
@@ -337,8 +396,84 @@ def _with_prefix(word: str, lex: _Lexicon) -> str | None:
     return None
 
 
+def _is_known(word: str, lex: _Lexicon) -> bool:
+    return word in lex.plain or word in lex.joined or word in lex.stopwords
+
+
+def _as_unknown_compound(word: str, lex: _Lexicon) -> str | None:
+    """A word the lexicon has in no spelling, read as parts it knows: a word + که, a numeral +
+    what it counts, letter names, a word + an Arabic phrase, a frequent first part + a word.
+
+    Only words the lexicon never saw come here, so a word it knows joined stays joined.
+    """
+    if word.endswith(_CONJUNCTION):  # درحالیکه → درحالی‌که
+        stem = word[: -len(_CONJUNCTION)]
+        known = _known(stem, lex, 0) if len(stem) >= 3 and stem[-1] not in _NON_JOINING else None
+        if known:
+            return known[0] + ZWNJ + _CONJUNCTION
+    for numeral in _NUMERALS:  # یکماهی → یک‌ماهی, as the lexicon writes یک‌ماه
+        rest = word[len(numeral) :]
+        # The counted word, maybe with an ending of one or two letters (ماهی، ماهه، ساله).
+        bases = (rest, rest[:-1], rest[:-2])
+        if (
+            word.startswith(numeral)
+            and numeral[-1] not in _NON_JOINING
+            and any(base in lex.number_tails for base in bases)
+        ):
+            return numeral + ZWNJ + rest
+    acronym = _as_acronym(word)
+    if acronym:
+        return acronym
+    # Arabic phrases with the article ال: عینالاسد → عین‌الاسد, as the lexicon writes بین‌المللی.
+    article = word.find("ال", _MIN_COMPOUND_PART)
+    if article != -1 and len(word) - article >= 5:
+        head = word[:article]
+        noun = word[article + 2 :]  # after the article, a word the lexicon knows
+        if (
+            head[-1] not in _NON_JOINING
+            and lex.plain.get(head, 0) >= _MIN_STEM_FREQ
+            and _known(noun, lex, 1)
+        ):
+            return head + ZWNJ + word[article:]
+    for i in range(len(word) - _MIN_COMPOUND_PART, _MIN_COMPOUND_PART - 1, -1):
+        head, tail = word[:i], word[i:]
+        if (
+            head in lex.compound_heads
+            and head[-1] not in _NON_JOINING
+            and head not in _DEMONSTRATIVES
+            and tail not in _SURNAME_ENDINGS
+            and tail not in lex.stopwords
+            and lex.plain.get(tail, 0) >= _MIN_UNKNOWN_TAIL_FREQ
+        ):
+            return head + ZWNJ + tail
+    return None
+
+
+def _as_acronym(word: str) -> str | None:
+    """Letters spelt out by name: سیانان → سی‌ان‌ان. Every part a letter name."""
+    parts: list[str] = []
+    rest = word
+    while rest:
+        for size in (5, 4, 3, 2):
+            if rest[:size] in _LETTER_NAMES and len(rest) - size != 1:
+                parts.append(rest[:size])
+                rest = rest[size:]
+                break
+        else:
+            return None
+    if len(parts) < 2:
+        return None
+    out = parts[0]
+    for part in parts[1:]:
+        out += (ZWNJ if out[-1] not in _NON_JOINING else "") + part
+    return out
+
+
 def _analyse(word: str, lex: _Lexicon) -> str | None:
     """The ZWNJ spelling of a ZWNJ-free word, or None to leave it alone."""
+    entry = lex.joined.get(word)
+    if entry and 0 < entry[1] < _RARE_JOINED_FREQ and word not in lex.plain:
+        return None
     found = _lookup(word, lex)
     if found:
         return found
@@ -351,7 +486,24 @@ def _analyse(word: str, lex: _Lexicon) -> str | None:
     split = _split_suffix(word, lex)
     if split:
         return split[0]
-    return _as_surname(word, lex) or _as_compound(word, lex) or _with_prefix(word, lex)
+    found = _as_surname(word, lex) or _as_compound(word, lex) or _with_prefix(word, lex)
+    if found or _is_known(word, lex):
+        return found
+    return _as_unknown_plural(word, lex) or _as_unknown_compound(word, lex)
+
+
+def _as_unknown_plural(word: str, lex: _Lexicon) -> str | None:
+    """The plural of a word the lexicon lacks (a loanword, a name): قطرکهای → قطرک‌های."""
+    for plural in _PLURAL_LONGEST_FIRST:
+        stem = word[: -len(plural)]
+        if (
+            word.endswith(plural)
+            and len(stem) >= _MIN_UNKNOWN_PLURAL_STEM
+            and stem[-1] not in _NON_JOINING
+            and not _is_known(stem + "ه", lex)  # رها، بها: a word in ه before the ها
+        ):
+            return stem + ZWNJ + plural
+    return None
 
 
 def _is_safe(word: str, restored: str) -> bool:

@@ -176,7 +176,9 @@ def test_html_fixture_main_content(page: str) -> None:
     assert doc.title == "خط دوم قطار شهری اصفهان به ایستگاه پایانی رسید"
     assert doc.published_at == datetime(2024, 4, 2, 10, 15, tzinfo=TEHRAN)
     assert Block("heading", "هزینه و زمان‌بندی") in doc.blocks
-    assert doc.blocks[0].text.startswith("مدیرعامل قطار شهری اصفهان")
+    # The lead picture's caption, then the first paragraph.
+    assert doc.blocks[0] == Block("caption", "واگن‌های تازه خط دوم در ایستگاه مرکزی")
+    assert doc.blocks[1].text.startswith("مدیرعامل قطار شهری اصفهان")
     assert doc.blocks[-1].text.endswith("ممکن است».")
     assert doc.title not in [block.text for block in doc.blocks]
 
@@ -239,3 +241,78 @@ def test_page_with_text_only_in_divs_and_an_xml_declaration() -> None:
 
     assert doc.title == "عنوان صفحه"
     assert doc.blocks == (Block("paragraph", "خط اول خبر."), Block("paragraph", "خط دوم خبر."))
+
+
+WRAPPED = (
+    "عنوان خبر\n\n"
+    "شورای شهر در نشست امروز خود طرح تازه‌ای را برای گسترش خطوط\n"
+    "اتوبوس‌رانی بررسی کرد و قرار شد کارشناسان تا پایان ماه آینده\n"
+    "گزارش کاملی از هزینه‌ها و زمان‌بندی اجرای آن ارائه کنند.\n"
+    "\n"
+    "واکنش شهروندان\n"
+    "\n"
+    "بسیاری از شهروندان از این تصمیم استقبال کردند و گفتند که\n"
+    "ایستگاه‌ها باید به محله‌های دورتر هم برسند. یکی از آنان گفت\n"
+    "که هر روز یک ساعت در راه است.\n"
+)
+
+
+def test_hard_wrapped_paragraphs_are_joined_back() -> None:
+    doc = clean_plain_text(WRAPPED)
+
+    assert [block.kind for block in doc.blocks] == ["paragraph", "heading", "paragraph"]
+    assert doc.blocks[0].text == (
+        "شورای شهر در نشست امروز خود طرح تازه‌ای را برای گسترش خطوط اتوبوس‌رانی بررسی کرد و "
+        "قرار شد کارشناسان تا پایان ماه آینده گزارش کاملی از هزینه‌ها و زمان‌بندی اجرای آن "
+        "ارائه کنند."
+    )
+    assert doc.blocks[2].text.endswith("یکی از آنان گفت که هر روز یک ساعت در راه است.")
+
+
+def test_short_lines_and_a_doubled_caption_are_not_joined() -> None:
+    raw = (
+        "عنوان خبر\n"
+        "نمایی از بازار بزرگ تبریز در روزهای پایانی سال\n"
+        "نمایی از بازار بزرگ تبریز در روزهای پایانی سال\n"
+        "بازار امروز شلوغ بود.\n"
+        "فهرست کالاها\n"
+        "فرش و صنایع دستی"
+    )
+    doc = clean_plain_text(raw)
+
+    assert doc.title == "عنوان خبر"
+    assert doc.blocks == (
+        Block("caption", "نمایی از بازار بزرگ تبریز در روزهای پایانی سال"),
+        Block("paragraph", "بازار امروز شلوغ بود."),
+        Block("heading", "فهرست کالاها"),
+        Block("paragraph", "فرش و صنایع دستی"),
+    )
+
+
+def test_lines_ending_their_sentences_stay_apart() -> None:
+    first = "خبرگزاری‌ها گزارش دادند که جلسه شورای شهر امروز برگزار شد."
+    second = "در این جلسه درباره بودجه سال آینده شهر گفت‌وگو شد و رای گرفته شد."
+    doc = clean_plain_text(f"عنوان خبر\n{first}\n{second}")
+    assert doc.blocks == (Block("paragraph", first), Block("paragraph", second))
+
+
+FIGURE_PAGE = """<html><head><title>صفحه</title></head><body>
+<nav><figure><img src="logo.png"><figcaption>نشان سایت</figcaption></figure></nav>
+<main><article>
+<h1>بازگشایی پل تاریخی شهر</h1>
+<p>پل تاریخی شهر پس از دو سال مرمت امروز به روی مردم باز شد و صدها نفر برای دیدن آن آمدند.</p>
+<figure><img src="bridge.jpg"><figcaption>پل تاریخی پس از مرمت</figcaption></figure>
+<p>به گفته مدیر میراث فرهنگی استان، هزینه مرمت از محل اعتبارهای ملی پرداخت شده است.</p>
+<p>کارشناسان می‌گویند این پل یکی از کهن‌ترین پل‌های سنگی منطقه است و باید نگهداری شود.</p>
+</article></main></body></html>"""
+
+
+def test_figcaption_becomes_a_caption_in_place() -> None:
+    doc = clean_html(FIGURE_PAGE)
+    kinds = [(block.kind, block.text[:12]) for block in doc.blocks]
+
+    assert Block("caption", "پل تاریخی پس از مرمت") in doc.blocks
+    index = doc.blocks.index(Block("caption", "پل تاریخی پس از مرمت"))
+    assert doc.blocks[index - 1].text.startswith("پل تاریخی شهر پس از دو سال"), kinds
+    assert doc.blocks[index + 1].text.startswith("به گفته مدیر میراث"), kinds
+    assert "نشان سایت" not in [block.text for block in doc.blocks]

@@ -199,3 +199,37 @@ def test_untitled_page_is_titled_by_its_first_sentence() -> None:
         "بازار ارز آرام بود.",
         "قیمت دلار تغییر نکرد.",
     ]
+
+
+def test_html_figcaption_is_a_caption_segment() -> None:
+    prepared = prepare_html((FIXTURES / "article.html").read_text(encoding="utf-8"))
+
+    assert [(s.kind, s.text) for s in prepared.segments[:2]] == [
+        ("title", "خط دوم قطار شهری اصفهان به ایستگاه پایانی رسید"),
+        ("caption", f"واگن{ZWNJ}های تازه خط دوم در ایستگاه مرکزی"),
+    ]
+    assert prepared.segments[2].text.startswith("مدیرعامل قطار شهری اصفهان")
+
+
+def test_hard_wrapped_text_is_segmented_by_sentence_not_by_line() -> None:
+    raw = (
+        "گسترش خطوط اتوبوس\n\n"
+        "شورای شهر در نشست امروز خود طرح تازه‌ای را برای گسترش خطوط\n"
+        "اتوبوس‌رانی بررسی کرد.کارشناسان تا پایان ماه آینده گزارش\n"
+        "کاملی از هزینه‌ها و زمان‌بندی اجرای آن ارائه می‌کنند.\n"
+    )
+    prepared = prepare_plain_text(raw)
+
+    assert [(s.kind, s.paragraph, s.text) for s in prepared.segments] == [
+        ("title", 0, "گسترش خطوط اتوبوس"),
+        (
+            "body",
+            1,
+            "شورای شهر در نشست امروز خود طرح تازه‌ای را برای گسترش خطوط اتوبوس‌رانی بررسی کرد.",
+        ),
+        (
+            "body",
+            1,
+            "کارشناسان تا پایان ماه آینده گزارش کاملی از هزینه‌ها و زمان‌بندی اجرای آن ارائه می‌کنند.",
+        ),
+    ]

@@ -1,9 +1,14 @@
 """Word search over title, source and target; runs on SQLite and, with DATABASE_URL, PostgreSQL."""
 
+import importlib
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 
 from articles.models import Article
-from articles.search import build_search_text, refresh_search_text
+from articles.search import build_search_text, refresh_search_text, search_words
 from tests.factories import ArticleFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +139,55 @@ def test_words_found_in_too_many_vocabulary_words_are_scanned_instead(
     assert _found("هسته talks") == {articles["nuclear"].pk}
     assert _found("ايران در") == {articles["nuclear"].pk}
     assert _found("zebra") == set()
+
+
+# The same verb and plural in the three spellings writers use: apart, with ZWNJ, joined.
+SPELLINGS = {
+    "apart": "شهرداری می خواهد پارک ها را بازسازی کند و مردم نمی دانند.",
+    "zwnj": f"شهرداری می{ZWNJ}خواهد پارک{ZWNJ}ها را بازسازی کند و مردم نمی{ZWNJ}دانند.",
+    "joined": "شهرداری میخواهد پارکها را بازسازی کند و مردم نمیدانند.",
+}
+
+
+@pytest.fixture
+def spellings() -> dict[str, Article]:
+    return {name: _article("خبر شهری", (text, "")) for name, text in SPELLINGS.items()}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "می خواهد",
+        f"می{ZWNJ}خواهد",
+        "میخواهد",
+        "پارک ها",
+        f"پارک{ZWNJ}ها",
+        "پارکها",
+        "نمی دانند پارک ها",
+    ],
+)
+def test_word_parts_apart_with_zwnj_or_joined_are_one_spelling(spellings, query: str) -> None:
+    assert _found(query) == {article.pk for article in spellings.values()}
+
+
+def test_search_words_join_persian_parts_only() -> None:
+    assert search_words("می خواهد") == search_words("میخواهد") == ["میخواهد"]
+    assert search_words("هسته ای و کتاب ها") == ["هستهای", "و", "کتابها"]
+    # A part with nothing Persian to join stays a word of its own.
+    assert search_words("iPhone ها و می 2024") == ["iphone", "ها", "و", "می", "2024"]
+    assert search_words("ها و می") == ["ها", "و", "می"]
+
+
+def test_migration_rebuilds_search_texts_that_hold_a_part() -> None:
+    article = _article("خبر", ("دولت می خواهد.", ""))
+    untouched = _article("خبر دیگر", ("دولت تصمیم گرفت.", ""))
+    Article.objects.filter(pk=article.pk).update(search_text=" خبر دولت می خواهد ")
+    Article.objects.filter(pk=untouched.pk).update(search_text=" stale ")
+
+    migration = importlib.import_module("articles.migrations.0011_search_word_parts")
+    migration.rebuild(django_apps, SimpleNamespace(connection=connection))
+
+    assert Article.objects.get(pk=article.pk).search_text == " خبر دولت میخواهد "
+    # Without a part as a word of its own a search text cannot change: it is not read again.
+    assert Article.objects.get(pk=untouched.pk).search_text == " stale "
+    assert _found("می خواهد") == {article.pk}

@@ -100,3 +100,32 @@ def test_build_segments_positions_kinds_and_paragraphs() -> None:
         SegmentDraft(5, "body", 4, "صد خانه آسیب دید."),
         SegmentDraft(6, "body", 4, "جاده بسته شد."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("باران آمد.مردم به خانه رفتند.", ["باران آمد.", "مردم به خانه رفتند."]),
+        (
+            "چرا دیر شد؟قطار خراب بود!همه منتظر ماندند.",
+            ["چرا دیر شد؟", "قطار خراب بود!", "همه منتظر ماندند."],
+        ),
+        ("او گفت.«ما می‌آییم».", ["او گفت.", "«ما می‌آییم»."]),
+    ],
+)
+def test_sentence_ends_without_a_space(paragraph: str, expected: list[str]) -> None:
+    assert split_sentences(paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "نرخ رشد ۳.۵ درصد و تورم 4.2 درصد و بیکاری ۷٫۱ درصد اعلام شد.",
+        "نشانی hamshahrionline.ir و www.example.com/news/12.html در خبر آمده است.",
+        "برای دیدن گزارش به https://example.org/fa/report.pdf بروید.",
+        "نامه را به news@example.ir بفرستید.",
+        "کتابخانه Node.js و زبان ASP.NET در U.S.A رایج است.",
+    ],
+)
+def test_no_split_inside_numbers_addresses_and_abbreviations(sentence: str) -> None:
+    assert split_sentences(sentence) == [sentence]

@@ -105,3 +105,52 @@ def test_mixed_token_keeps_its_attachments() -> None:
 def test_empty_and_whitespace() -> None:
     assert restore_zwnj("") == ""
     assert restore_zwnj(" \n\t ") == " \n\t "
+
+
+# One sentence per class, written for these tests: the stripped text gets its ZWNJs back, and the
+# words of the class that the lexicon writes joined stay joined.
+CLASS_SENTENCES = {
+    "comparative": "سریع‌ترین قطار شهر از قدیمی‌ترین ایستگاه و طولانی‌ترین مسیر گذشت.",
+    "number": "جلسه سه‌شنبه برگزار شد و کودک هفت‌ساله و دختر سی‌ساله هم آمدند.",
+    "compound": "تصمیم‌گیری درباره سیاست‌گذاری آب در کلان‌شهر به شورا رسید و ماهواره‌بر پرتاب شد.",
+    "prefix": "او بی‌شک به‌طور کامل از این طرح بی‌توجه گذشت.",
+    "name": "آقای کریمی‌پور و خانم توکلی‌نژاد با علی‌اکبر و قاسمی‌فر دیدار کردند.",
+    "acronym": "گزارش اف‌بی‌آی را بی‌بی‌سی منتشر کرد و بیمار به آی‌سی‌یو رفت.",
+    "conjunction": "درحالی‌که باران می‌بارید، مردم به خیابان آمدند.",
+    "arabic_phrase": "پایگاه عین‌الاسد در حمله‌ای آسیب دید.",
+    "loanword_plural": "سلبریتی‌ها درباره ایرلاین‌های خارجی نوشتند.",
+}
+
+
+@pytest.mark.parametrize("sentence", CLASS_SENTENCES.values(), ids=CLASS_SENTENCES.keys())
+def test_class_is_restored(sentence: str) -> None:
+    assert restore_zwnj(strip(sentence)) == sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Comparatives the lexicon writes joined, and words merely ending in تر.
+        "دختر بهتر از کبوتر پرید و بیشتر و کمتر از همه بدتر شد.",
+        # Weekdays the lexicon writes joined.
+        "چهارشنبه و پنجشنبه تعطیل است.",
+        # Prefix-like starts that belong to the word.
+        "بیمار بیکار در همکاری بیان کرد که همزمان به ایران آمد.",
+        # Names the lexicon writes joined, and words merely ending in فر or پور.
+        "جعفر علیپور و حسینزاده با مسافر به سفر رفتند.",
+        # Words the lexicon knows joined: a compound head and a conjunction.
+        "اینکه جهانپور آمد زیرا برنامهریزی شده بود.",
+        # A surname the lexicon has seen only rarely, and only as a compound (قالی‌باف).
+        "آقای قالیباف در جلسه شورا سخن گفت.",
+        # Words ending in ها or holding ال that are no plural and no Arabic phrase.
+        "تنها رونالدینیو بها داد و او را رها کرد.",
+    ],
+)
+def test_words_the_lexicon_knows_joined_stay_joined(sentence: str) -> None:
+    assert restore_zwnj(sentence) == sentence
+
+
+def test_acronym_needs_letter_names_throughout() -> None:
+    # «بیان» (statement) reads as بی + ان but is a word; «افبیآیز» has a leftover letter.
+    assert restore_zwnj("بیان") == "بیان"
+    assert restore_zwnj("افبیآیز") == "افبیآیز"
