@@ -64,7 +64,8 @@ def test_install_offline_without_a_file_fails_fast_with_one_line(tmp_path):
     )
 
     assert done.returncode == 1
-    assert time.monotonic() - started < 15
+    # No network wait: well under any connection time-out, even on a busy machine.
+    assert time.monotonic() - started < 30
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "mt install --file" in lines[0]
 

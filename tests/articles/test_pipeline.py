@@ -182,12 +182,14 @@ def test_prepare_record_is_fast() -> None:
     prepare_record(title=title, body=body)  # loads the ZWNJ lexicon once
 
     runs = 200
-    start = time.perf_counter()
+    # This process's CPU time, which other work on a busy machine does not stretch; about
+    # 0.3 ms a record here, the bound leaves room for a slower machine.
+    start = time.process_time()
     for _ in range(runs):
         prepare_record(title=title, body=body)
-    per_record = (time.perf_counter() - start) / runs
+    per_record = (time.process_time() - start) / runs
 
-    assert per_record < 0.002
+    assert per_record < 0.005
 
 
 def test_untitled_page_is_titled_by_its_first_sentence() -> None:
