@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 
 from annotations.models import Entity, EntityType, Mention, MentionOrigin, MentionSide
-from articles.importers.records import InvalidRecord, _identity, _sha256
+from articles.importers.records import InvalidRecord, article_identity, text_hash
 from articles.models import (
     Article,
     ArticleStatus,
@@ -25,7 +25,6 @@ from articles.models import (
 )
 from articles.search import refresh_search_text
 from articles.services import Outcome, record_imported_targets
-from articles.text.pipeline import PreparedText
 
 ARTICLE_STATUSES = {status.label: status.value for status in ArticleStatus}
 SEGMENT_STATUSES = {status.label: status.value for status in SegmentStatus}
@@ -197,16 +196,13 @@ def _without_ids(value):
     return value
 
 
-def _prepared(title: str, fields: dict) -> PreparedText:
+def _clean_text(title: str, fields: dict) -> str:
     """The cleaned text as the importer saw it, rebuilt from the segments, for a text identity."""
     blocks: dict[int, list[str]] = {}
     for item in fields["segments"]:
         if isinstance(item, dict) and item.get("kind") != SegmentKind.TITLE:
             blocks.setdefault(item.get("paragraph", 0), []).append(item.get("source_text", ""))
-    clean_text = "\n\n".join([title, *(" ".join(texts) for texts in blocks.values())])
-    return PreparedText(
-        title=title, segments=[], scraped_at=None, published_at=None, clean_text=clean_text
-    )
+    return "\n\n".join([title, *(" ".join(texts) for texts in blocks.values())])
 
 
 def restore_article(
@@ -223,8 +219,10 @@ def restore_article(
     external_id = _text(fields, "external_id")[:255]
     url = _text(fields, "url")
     title = _text(fields, "title", required=True)
-    identity = _identity(external_id=external_id, url=url, prepared=_prepared(title, fields))
-    content_hash = _sha256(json.dumps(_without_ids(fields), ensure_ascii=False, sort_keys=True))
+    identity = article_identity(
+        external_id=external_id, url=url, clean_text=_clean_text(title, fields)
+    )
+    content_hash = text_hash(json.dumps(_without_ids(fields), ensure_ascii=False, sort_keys=True))
     values = {
         "external_id": external_id,
         "url": url,

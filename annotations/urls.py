@@ -1,5 +1,9 @@
 from django.urls import path
 
 from annotations import views
+from newsroom import converters  # noqa: F401  (registers the `id` path converter)
 
-urlpatterns = [path("entities/", views.entity_list, name="entity-list-page")]
+urlpatterns = [
+    path("entities/", views.entity_list, name="entity-list-page"),
+    path("articles/<id:pk>/entities/", views.article_entity_sidebar, name="article-entities-page"),
+]

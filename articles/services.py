@@ -56,6 +56,31 @@ class Outcome:
     SKIPPED = "skipped"
 
 
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of record another app stores itself (annotations: an exported article with its
+    mentions), registered from that app's `AppConfig.ready()` so articles need not know it.
+
+    `store(fields=, raw_text=, user=, batch=)` returns an outcome and a warning, as
+    `import_article` does, and raises InvalidRecord for a record it cannot use.
+    """
+
+    name: str
+    matches: Callable[[dict | None], bool]
+    store: Callable[..., tuple[str, str | None]]
+
+
+_record_kinds: dict[str, RecordKind] = {}
+
+
+def register_record_kind(kind: RecordKind) -> None:
+    _record_kinds[kind.name] = kind
+
+
+def _kind_of(fields: dict | None) -> RecordKind | None:
+    return next((kind for kind in _record_kinds.values() if kind.matches(fields)), None)
+
+
 @dataclass
 class ImportSummary:
     created: int = 0
@@ -384,14 +409,13 @@ def _import_one(
     origin: Origin | None = None,
 ) -> None:
     """Import one record; whatever goes wrong with it fails it alone, with the reason."""
-    from annotations.restore import is_export_record, restore_article
-
     notes: list[str] = []
     try:
         record, cleaned = clean_record(record)
         notes += [cleaned] if cleaned else []
-        if is_export_record(record.fields):
-            outcome, warning = restore_article(
+        kind = _kind_of(record.fields)
+        if kind is not None:
+            outcome, warning = kind.store(
                 fields=record.fields, raw_text=record.raw_text, user=user, batch=batch
             )
         else:
