@@ -23,7 +23,7 @@ from articles.models import (
     SegmentStatus,
     SourceVersion,
 )
-from articles.search import refresh_search_text
+from articles.search_index import refresh_search_text
 from articles.services import Outcome, record_imported_targets
 
 ARTICLE_STATUSES = {status.label: status.value for status in ArticleStatus}

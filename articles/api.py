@@ -28,7 +28,6 @@ from articles.models import Article, ImportBatch, Segment, SegmentKind, Translat
 from articles.mt.packages import PackageError
 from articles.mt.runs import run_progress, start_run
 from articles.mt.status import mt_status, translation_state
-from articles.mt.translate import request_translation
 from articles.serializers import (
     ApproveResultSerializer,
     ApproveSerializer,
@@ -44,7 +43,7 @@ from articles.serializers import (
     TranslationProgressSerializer,
     TranslationRunSerializer,
 )
-from articles.tasks import run_import_batch
+from articles.tasks import request_translation, run_import_batch
 from articles.views import render_row
 
 

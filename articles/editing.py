@@ -22,7 +22,7 @@ from articles.models import (
     Segment,
     SegmentStatus,
 )
-from articles.search import refresh_search_text
+from articles.search_index import refresh_search_text
 from articles.signals import target_changed
 from articles.text.controls import describe, first_forbidden
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 
+from articles.search import search_articles
 from articles.text.normalize import fold
 from articles.weburl import is_web_url
 
@@ -71,8 +72,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def search(self, query: str) -> ArticleQuerySet:
         """Articles whose title or segments (source or target) hold every word of the query."""
-        from articles.search import search_articles
-
         return search_articles(self, query)
 
 

@@ -31,10 +31,8 @@ from articles.models import (
     SourceVersion,
     Tag,
 )
-from articles.mt.packages import PackageError
-from articles.mt.translate import request_translation
 from articles.retries import describe_error
-from articles.search import refresh_search_text
+from articles.search_index import refresh_search_text
 from articles.text.segment import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -490,22 +488,16 @@ class _BatchProgress:
         batch.save(update_fields=fields)
 
 
-def _translate_batch(batch: ImportBatch) -> None:
-    """Queue MT for the batch's articles; without a model, say so on the batch."""
-    try:
-        request_translation(batch.articles.values_list("pk", flat=True))
-    except PackageError as error:
-        batch.warnings = [*batch.warnings, {"record": "translation", "reason": str(error)}]
-        batch.save(update_fields=["warnings"])
-
-
 def run_batch(
     *,
     batch: ImportBatch,
     sources: list[ImportSource],
     on_read: Callable[[int], None] | None = None,
 ) -> ImportSummary:
-    """Run an import for a batch record, saving progress as it goes so its page can show it."""
+    """Run an import for a batch record, saving progress as it goes so its page can show it.
+
+    Translation the batch asks for is queued by the caller (`articles.tasks.translate_imported`).
+    """
     batch.status = ImportStatus.RUNNING
     batch.started_at = timezone.now()
     batch.bytes_total = sum(source.size for source in sources)
@@ -530,6 +522,4 @@ def run_batch(
         batch.save(update_fields=["status", "message", "finished_at"])
         raise
     progress.save(summary, final=True)
-    if batch.translate:
-        _translate_batch(batch)
     return summary

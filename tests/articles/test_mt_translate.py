@@ -15,7 +15,8 @@ from articles.models import (
 )
 from articles.mt import translate as translate_module
 from articles.mt.packages import PackageError
-from articles.mt.translate import request_translation, translate_article
+from articles.mt.translate import translate_article
+from articles.tasks import request_translation
 from tests.factories import ArticleFactory, SegmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

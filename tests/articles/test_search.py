@@ -3,7 +3,8 @@
 import pytest
 
 from articles.models import Article
-from articles.search import build_search_text, refresh_search_text
+from articles.search import build_search_text
+from articles.search_index import refresh_search_text
 from tests.factories import ArticleFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db

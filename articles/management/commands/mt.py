@@ -17,7 +17,8 @@ from articles.mt.packages import (
     installed_packages,
     require_model,
 )
-from articles.mt.translate import pending_articles, request_translation, translate_article
+from articles.mt.translate import pending_articles, translate_article
+from articles.tasks import request_translation
 from articles.workers import alive_workers
 
 
