@@ -18,6 +18,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.exports import EXTENSIONS, FORMATS, WRITERS, export_queryset, iterate
+from annotations.mentions import (
+    MentionError,
+    accept_suggestions,
+    create_mention,
+    delete_mention,
+    tag_all,
+    update_mention,
+)
 from annotations.models import Entity, Mention, MentionOrigin
 from annotations.serializers import (
     AcceptResultSerializer,
@@ -29,16 +37,7 @@ from annotations.serializers import (
     TagAllResultSerializer,
     TagAllSerializer,
 )
-from annotations.services import (
-    MentionError,
-    accept_suggestions,
-    article_entities,
-    create_mention,
-    delete_mention,
-    suggest_for_article,
-    tag_all,
-    update_mention,
-)
+from annotations.suggestions import suggest_for_article
 from annotations.tasks import refresh_suggestions
 from articles.editing import Role
 from articles.filters import ArticleFilter
@@ -209,7 +208,7 @@ class ArticleEntitiesView(APIView):
     def get(self, request, pk: int):
         """The article's entities, with mention counts on each side."""
         get_object_or_404(Article, pk=pk)
-        return Response(article_entities(article_id=pk))
+        return Response(Mention.objects.article_entities(article_id=pk))
 
 
 def _export_response(

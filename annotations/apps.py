@@ -10,7 +10,7 @@ class AnnotationsConfig(AppConfig):
         from annotations.restore import is_export_record, restore_article
         from annotations.review import SegmentMentions, review_context
         from articles import review_parts
-        from articles.services import RecordKind, register_record_kind
+        from articles.importing import RecordKind, register_record_kind
 
         # An exported article imported again comes back with its mentions.
         register_record_kind(

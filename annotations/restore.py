@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from annotations.models import Entity, EntityType, Mention, MentionOrigin, MentionSide
 from articles.importers.records import InvalidRecord, article_identity, text_hash
+from articles.importing import Outcome, record_imported_targets
 from articles.models import (
     Article,
     ArticleStatus,
@@ -24,7 +25,6 @@ from articles.models import (
     SourceVersion,
 )
 from articles.search_index import refresh_search_text
-from articles.services import Outcome, record_imported_targets
 
 ARTICLE_STATUSES = {status.label: status.value for status in ArticleStatus}
 SEGMENT_STATUSES = {status.label: status.value for status in SegmentStatus}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from annotations.failures import failures_for
 from annotations.highlight import highlight
 from annotations.models import EntityType, Mention
-from annotations.services import article_entities, terminology_gaps
+from annotations.suggestions import terminology_gaps
 from articles.models import Article, Segment
 
 
@@ -29,7 +29,7 @@ class SegmentMentions:
 
 def review_context(article: Article) -> dict:
     return {
-        "entities": article_entities(article_id=article.pk),
+        "entities": Mention.objects.article_entities(article_id=article.pk),
         "entity_types": EntityType.choices,
         "suggestion_failures": failures_for(article_id=article.pk),
     }

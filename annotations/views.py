@@ -6,8 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from annotations.failures import refresh_failure
-from annotations.models import Entity, EntityType
-from annotations.services import article_entities
+from annotations.models import Entity, EntityType, Mention
 from articles.models import Article
 
 
@@ -32,5 +31,8 @@ def entity_list(request: HttpRequest) -> HttpResponse:
 def article_entity_sidebar(request: HttpRequest, pk: int) -> HttpResponse:
     """The sidebar of an article's entities, refreshed after tagging."""
     article = get_object_or_404(Article, pk=pk)
-    context = {"article": article, "entities": article_entities(article_id=article.pk)}
+    context = {
+        "article": article,
+        "entities": Mention.objects.article_entities(article_id=article.pk),
+    }
     return render(request, "articles/review.html#entity-sidebar", context)

@@ -13,12 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from articles.import_runs import run_batch
 from articles.importers.source import ImportSource
 from articles.models import Article, ArticleStatus, ImportBatch, ImportStatus
 from articles.mt.packages import PackageError, require_model
 from articles.mt.translate import translate_article as apply_translation
 from articles.retries import retried
-from articles.services import run_batch
 
 
 def batch_failed(batch_id: int, *, reason: str) -> None:

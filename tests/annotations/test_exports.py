@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 from translate.storage import tmx as tmx_storage
 from translate.storage import xliff as xliff_storage
 
+from annotations.mentions import create_mention
 from annotations.models import Entity, Mention
-from annotations.services import create_mention
 from articles.editing import save_segment
 from articles.models import Article, Segment, SegmentStatus
 from articles.mt.translate import translate_article

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from annotations.mentions import create_mention
 from annotations.models import Entity, Mention
 from annotations.restore import restore_article
-from annotations.services import create_mention
 from articles.importers.records import InvalidRecord
 from articles.models import Article, ArticleStatus, Revision, RevisionOrigin, Segment, SegmentStatus
 from tests.factories import UserFactory

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from annotations.gazetteer import Gazetteer
+from annotations.mentions import delete_mention
 from annotations.models import Entity, Mention, MentionOrigin, MentionSide
-from annotations.services import delete_mention, suggest_for_article
+from annotations.suggestions import suggest_for_article
 from articles.models import Article
 from articles.mt.translate import translate_article
 

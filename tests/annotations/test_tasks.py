@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from annotations import services, tasks
+from annotations import suggestions, tasks
 from annotations.models import Mention, MentionOrigin, SuggestionFailure
 from articles.models import ArticleStatus, SegmentStatus
 from articles.mt.translate import translate_article
@@ -27,7 +27,7 @@ REFRESH_FAILED = (
 @pytest.fixture
 def broken_gazetteer(monkeypatch):
     """Building the gazetteer fails (the first `fail.times` builds, or always); counts builds."""
-    real = services.Gazetteer
+    real = suggestions.Gazetteer
 
     def fail(entries):
         fail.calls += 1
@@ -36,8 +36,8 @@ def broken_gazetteer(monkeypatch):
         return real(entries)
 
     fail.calls, fail.times, fail.error = 0, None, RuntimeError("knowledge base unreadable")
-    monkeypatch.setattr(services, "Gazetteer", fail)
-    monkeypatch.setattr(services, "_gazetteer", None)
+    monkeypatch.setattr(suggestions, "Gazetteer", fail)
+    monkeypatch.setattr(suggestions, "_gazetteer", None)
     return fail
 
 
@@ -183,7 +183,7 @@ django.setup()
 from django.db import connection
 from annotations import tasks
 from annotations.models import Entity, Mention, MentionOrigin
-from annotations.services import create_mention
+from annotations.mentions import create_mention
 from articles.models import Article, Segment
 
 # More articles than one read of an open cursor holds (Django fetches 2,000 rows at a time).

@@ -13,10 +13,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from annotations.services import suggest_for_article
+from annotations.suggestions import suggest_for_article
+from articles.import_runs import run_batch
 from articles.importers.source import ImportSource
 from articles.models import Article, ImportBatch
-from articles.services import run_batch
 
 
 def seed_path() -> Path:

@@ -9,11 +9,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from articles.import_runs import run_batch
 from articles.importers.formats import FORMATS
 from articles.importers.source import ImportSource
 from articles.models import ImportBatch
 from articles.mt.packages import PackageError, require_model
-from articles.services import run_batch
 from articles.tasks import translate_imported
 
 
