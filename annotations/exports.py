@@ -17,6 +17,7 @@ from xml.sax.saxutils import XMLGenerator
 from django.db.models import Prefetch, QuerySet
 
 from annotations.models import Mention, MentionOrigin, MentionSide
+from annotations.spans import outermost
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
 from articles.text.controls import strip_forbidden
 
@@ -293,10 +294,7 @@ def tokens(text: str) -> list[tuple[int, int]]:
 
 def bio_tags(text: str, mentions: list[Mention]) -> list[tuple[str, str]]:
     """(token, tag) pairs; where mentions nest, the outermost one labels the tokens."""
-    outer: list[Mention] = []
-    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
-        if not outer or mention.start >= outer[-1].end:
-            outer.append(mention)
+    outer = outermost(mentions)
     pairs = []
     for start, end in tokens(text):
         tag = "O"

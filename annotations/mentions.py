@@ -22,7 +22,7 @@ from annotations.models import (
     MentionSide,
     RejectedSuggestion,
 )
-from annotations.spans import fits
+from annotations.spans import crosses, fits
 from articles.models import Segment
 
 
@@ -57,9 +57,7 @@ def check_overlap(
     if exclude:
         others = others.exclude(pk=exclude)
     for other in others:
-        inside = other.start <= start and end <= other.end
-        around = start <= other.start and other.end <= end
-        if not (inside or around):
+        if crosses((start, end), (other.start, other.end)):
             raise MentionError(
                 f"[{start}:{end}] partly overlaps the mention {other.text!r} "
                 f"[{other.start}:{other.end}]; mentions may nest but not cross."
