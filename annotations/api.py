@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.db import transaction
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,6 +16,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.entities import delete_entity
 from annotations.exports import EXTENSIONS, FORMATS, WRITERS, export_queryset, iterate
 from annotations.mentions import (
     MentionError,
@@ -38,7 +38,6 @@ from annotations.serializers import (
     TagAllSerializer,
 )
 from annotations.suggestions import suggest_for_article
-from annotations.tasks import refresh_suggestions
 from articles.editing import Role
 from articles.filters import ArticleFilter
 from articles.models import Article
@@ -87,18 +86,8 @@ class EntityViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return Entity.objects.annotate(mention_count=Count("mentions")).order_by("name_en", "id")
 
-    def perform_create(self, serializer):
-        serializer.save()
-        transaction.on_commit(refresh_suggestions.enqueue)
-
-    def perform_update(self, serializer):
-        serializer.save()
-        transaction.on_commit(refresh_suggestions.enqueue)
-
     def perform_destroy(self, instance):
-        with transaction.atomic():
-            instance.mentions.filter(origin=MentionOrigin.SUGGESTED).delete()
-            instance.delete()
+        delete_entity(instance)
 
 
 class MentionFilter(filters.FilterSet):

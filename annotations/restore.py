@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 
+from annotations.entities import create_entity
 from annotations.models import Entity, EntityType, Mention, MentionOrigin, MentionSide
 from articles.importers.records import InvalidRecord, article_identity, text_hash
 from articles.importing import Outcome, record_imported_targets
@@ -124,8 +125,9 @@ class _Entities:
         entity = Entity.objects.filter(type=kind, name_en=name_en).first()
         if entity:
             return entity
-        return Entity.objects.create(
-            name_en=name_en, name_fa=name_fa, type=kind, wikidata_id=wikidata_id
+        # The export brings its own mentions: no suggestions are re-run for a restored entity.
+        return create_entity(
+            name_en=name_en, name_fa=name_fa, type=kind, wikidata_id=wikidata_id, refresh=False
         )
 
 
