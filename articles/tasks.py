@@ -17,7 +17,7 @@ from articles.import_runs import run_batch
 from articles.importers.source import ImportSource
 from articles.models import Article, ArticleStatus, ImportBatch, ImportStatus
 from articles.mt.packages import PackageError, require_model
-from articles.mt.translate import translate_article as apply_translation
+from articles.mt.translate import apply_translation
 from articles.retries import retried
 
 

@@ -114,7 +114,7 @@ def _write(
     )
 
 
-def translate_article(*, article_id: int, again: bool = False) -> TranslationResult:
+def apply_translation(*, article_id: int, again: bool = False) -> TranslationResult:
     """Translate an article's empty segments (with `again`, also those still as machine
     translation left them); idempotent, safe to run again after a crash."""
     statuses = UNTOUCHED if again else UNTOUCHED[:1]

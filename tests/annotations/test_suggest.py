@@ -8,7 +8,7 @@ from annotations.mentions import delete_mention
 from annotations.models import Entity, Mention, MentionOrigin, MentionSide
 from annotations.suggestions import suggest_for_article
 from articles.models import Article
-from articles.mt.translate import translate_article
+from articles.mt.translate import apply_translation
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def translated_seed(mt_model, seed_path, django_capture_on_commit_callbacks):
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
     with django_capture_on_commit_callbacks(execute=True):  # suggestions follow the commit
-        translate_article(article_id=article.pk)
+        apply_translation(article_id=article.pk)
     return article
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from annotations import suggestions, tasks
 from annotations.models import Mention, MentionOrigin, SuggestionFailure
 from articles.models import ArticleStatus, SegmentStatus
-from articles.mt.translate import translate_article
+from articles.mt.translate import apply_translation
 from tests.conftest import ROOT, process_env
 from tests.factories import ArticleFactory, SegmentFactory, UserFactory
 
@@ -58,7 +58,7 @@ def test_a_suggestion_failure_keeps_the_machine_translation(
     segment = SegmentFactory(article=article, source_text="روحانی در ایران سخن گفت.")
 
     with django_capture_on_commit_callbacks(execute=True):
-        translate_article(article_id=article.pk)
+        apply_translation(article_id=article.pk)
 
     segment.refresh_from_db()
     article.refresh_from_db()
@@ -83,9 +83,9 @@ def test_with_the_database_queue_suggestions_are_queued_in_the_translations_tran
     undone = ArticleFactory(status=ArticleStatus.TRANSLATING)
     SegmentFactory(article=undone, source_text="پوتین در مسکو گفت.")
 
-    translate_article(article_id=kept.pk)
+    apply_translation(article_id=kept.pk)
     with pytest.raises(RuntimeError), transaction.atomic():
-        translate_article(article_id=undone.pk)
+        apply_translation(article_id=undone.pk)
         raise RuntimeError("the process dies before the commit")
 
     queued = DBTaskResult.objects.filter(task_path="annotations.tasks.suggest_article")
@@ -101,7 +101,7 @@ def test_suggestions_run_after_the_translation_commits(
     SegmentFactory(article=article, source_text="روحانی در ایران سخن گفت.")
 
     with django_capture_on_commit_callbacks() as queued:
-        translate_article(article_id=article.pk)
+        apply_translation(article_id=article.pk)
 
     assert _suggested(article) == 0  # not inside the translation's transaction
     for callback in queued:
@@ -117,7 +117,7 @@ def test_a_suggestion_task_that_meets_a_locked_database_is_retried(
     SegmentFactory(article=article, source_text="روحانی در ایران سخن گفت.")
 
     with django_capture_on_commit_callbacks(execute=True):
-        translate_article(article_id=article.pk)
+        apply_translation(article_id=article.pk)
 
     assert broken_gazetteer.calls == 2
     assert _suggested(article) == 2  # Rouhani and Iran
