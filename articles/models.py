@@ -308,10 +308,6 @@ class ImportBatch(models.Model):
         return f"Import #{self.pk} {self.filename}"
 
     @property
-    def processed_count(self) -> int:
-        return self.created_count + self.updated_count + self.skipped_count + self.failed_count
-
-    @property
     def progress_percent(self) -> int:
         if self.status == ImportStatus.DONE:
             return 100
