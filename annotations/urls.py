@@ -1,7 +1,6 @@
 from django.urls import path
 
 from annotations import views
-from newsroom import converters  # noqa: F401  (registers the `id` path converter)
 
 urlpatterns = [
     path("entities/", views.entity_list, name="entity-list-page"),

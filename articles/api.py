@@ -26,7 +26,6 @@ from articles.editing import (
 from articles.filters import ArticleFilter, SegmentFilter
 from articles.models import Article, ImportBatch, Segment, SegmentKind, TranslationRun
 from articles.mt.packages import PackageError
-from articles.mt.runs import run_progress, start_run
 from articles.mt.status import mt_status, translation_state
 from articles.serializers import (
     ApproveResultSerializer,
@@ -44,6 +43,7 @@ from articles.serializers import (
     TranslationRunSerializer,
 )
 from articles.tasks import request_translation, run_import_batch
+from articles.translation_runs import run_progress, start_run
 from articles.views import render_row
 
 

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from articles import views
-from newsroom import converters  # noqa: F401  (registers the `id` path converter)
 
 urlpatterns = [
     path("articles/", views.article_list, name="article-list-page"),
