@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.db import transaction
 
-from annotations.models import Entity, Mention, MentionOrigin
-from annotations.tasks import refresh_suggestions
+from annotations.entities import delete_entity, save_entity
+from annotations.models import Entity, Mention
 
 
 @admin.register(Entity)
@@ -13,22 +12,10 @@ class EntityAdmin(admin.ModelAdmin):
     exclude = ("search_text",)
 
     def save_model(self, request, obj, form, change) -> None:
-        from annotations.kb import search_text
-
-        obj.search_text = search_text(
-            {
-                "name_en": obj.name_en,
-                "name_fa": obj.name_fa,
-                "aliases_en": obj.aliases_en or [],
-                "aliases_fa": obj.aliases_fa or [],
-            }
-        )
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(refresh_suggestions.enqueue)
+        save_entity(obj)
 
     def delete_model(self, request, obj) -> None:
-        obj.mentions.filter(origin=MentionOrigin.SUGGESTED).delete()
-        super().delete_model(request, obj)
+        delete_entity(obj)
 
 
 @admin.register(Mention)

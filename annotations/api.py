@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.db import transaction
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,7 +16,16 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.entities import delete_entity
 from annotations.exports import EXTENSIONS, FORMATS, WRITERS, export_queryset, iterate
+from annotations.mentions import (
+    MentionError,
+    accept_suggestions,
+    create_mention,
+    delete_mention,
+    tag_all,
+    update_mention,
+)
 from annotations.models import Entity, Mention, MentionOrigin
 from annotations.serializers import (
     AcceptResultSerializer,
@@ -29,17 +37,7 @@ from annotations.serializers import (
     TagAllResultSerializer,
     TagAllSerializer,
 )
-from annotations.services import (
-    MentionError,
-    accept_suggestions,
-    article_entities,
-    create_mention,
-    delete_mention,
-    suggest_for_article,
-    tag_all,
-    update_mention,
-)
-from annotations.tasks import refresh_suggestions
+from annotations.suggestions import suggest_for_article
 from articles.filters import ArticleFilter
 from articles.models import Article
 from articles.permissions import CanCurate, IsEditorOrReadOnly
@@ -66,18 +64,8 @@ class EntityViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return Entity.objects.annotate(mention_count=Count("mentions")).order_by("name_en", "id")
 
-    def perform_create(self, serializer):
-        serializer.save()
-        transaction.on_commit(refresh_suggestions.enqueue)
-
-    def perform_update(self, serializer):
-        serializer.save()
-        transaction.on_commit(refresh_suggestions.enqueue)
-
     def perform_destroy(self, instance):
-        with transaction.atomic():
-            instance.mentions.filter(origin=MentionOrigin.SUGGESTED).delete()
-            instance.delete()
+        delete_entity(instance)
 
 
 class MentionFilter(filters.FilterSet):
@@ -187,7 +175,7 @@ class ArticleEntitiesView(APIView):
     def get(self, request, pk: int):
         """The article's entities, with mention counts on each side."""
         get_object_or_404(Article, pk=pk)
-        return Response(article_entities(article_id=pk))
+        return Response(Mention.objects.article_entities(article_id=pk))
 
 
 def _export_response(

@@ -15,6 +15,7 @@ from xml.sax.saxutils import XMLGenerator
 from django.db.models import Prefetch, QuerySet
 
 from annotations.models import Mention, MentionOrigin, MentionSide
+from annotations.spans import outermost
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
 from articles.text.chars import tokens
 from articles.text.controls import strip_forbidden
@@ -275,10 +276,7 @@ def write_xliff(articles: Iterable[Article], **options) -> Iterator[str]:
 
 def bio_tags(text: str, mentions: list[Mention]) -> list[tuple[str, str]]:
     """(token, tag) pairs; where mentions nest, the outermost one labels the tokens."""
-    outer: list[Mention] = []
-    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
-        if not outer or mention.start >= outer[-1].end:
-            outer.append(mention)
+    outer = outermost(mentions)
     pairs = []
     for start, end in tokens(text):
         tag = "O"

@@ -25,7 +25,7 @@ _FA_FOLD = {**SAME_LENGTH_FOLDS, **str.maketrans({ZWNJ: " ", "\t": " ", "\n": " 
 _EN_FOLD = str.maketrans({"\t": " ", "\n": " ", "\u00a0": " ", "\u2019": "'"})
 
 
-def fold(text: str, *, persian: bool) -> str:
+def fold_keeping_offsets(text: str, *, persian: bool) -> str:
     """A same-length matching copy of the text: Persian letters, digits and ZWNJ/space folded;
     English lower-cased (characters whose lower case is longer are left as they are)."""
     if persian:
@@ -37,7 +37,7 @@ def fold(text: str, *, persian: bool) -> str:
 
 
 def fold_name(name: str, *, persian: bool) -> str:
-    return " ".join(fold(name, persian=persian).split())
+    return " ".join(fold_keeping_offsets(name, persian=persian).split())
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class Gazetteer:
     def _search(self, automaton, text: str, *, persian: bool, exact: bool) -> list[Match]:
         if not len(automaton) or automaton.kind != ahocorasick.AHOCORASICK:
             return []
-        folded = text if exact else fold(text, persian=persian)
+        folded = text if exact else fold_keeping_offsets(text, persian=persian)
         found = []
         for last, (length, entities) in automaton.iter(folded):
             start, end = last - length + 1, last + 1

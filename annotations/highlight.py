@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from annotations.spans import well_nested
+
 
 def _open_tag(mention) -> str:
     classes = f"ent t-{mention.type} o-{mention.origin}"
@@ -25,12 +27,10 @@ def _open_tag(mention) -> str:
 def highlight(text: str, mentions: Iterable) -> SafeString:
     """Escape `text` and wrap each mention's [start:end] (code points) in a <mark>.
 
-    Mentions never cross (only nest), so opening and closing tags always balance.
+    Only well-nested mentions are marked (annotations/spans.py), so tags always balance; one that
+    would cross another is shown unmarked rather than broken.
     """
-    spans = sorted(
-        (m for m in mentions if 0 <= m.start < m.end <= len(text)),
-        key=lambda m: (m.start, -m.end),
-    )
+    spans = well_nested(m for m in mentions if 0 <= m.start < m.end <= len(text))
     if not spans:
         return escape(text)
     out: list[str] = []
@@ -41,8 +41,6 @@ def highlight(text: str, mentions: Iterable) -> SafeString:
             end = open_ends.pop()
             out.append(escape(text[position:end]) + "</mark>")
             position = end
-        if open_ends and mention.end > open_ends[-1]:
-            continue  # would cross an open mark: shown unmarked rather than broken
         out.append(escape(text[position : mention.start]) + _open_tag(mention))
         position = mention.start
         open_ends.append(mention.end)

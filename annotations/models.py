@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 
 
 class EntityType(models.TextChoices):
@@ -79,6 +79,34 @@ class MentionOrigin(models.TextChoices):
     ACCEPTED = "accepted"
 
 
+class MentionQuerySet(models.QuerySet):
+    def article_entities(self, *, article_id: int) -> list[dict]:
+        """The article's entities with mention counts per side, for the review page sidebar."""
+        rows = (
+            self.filter(segment__article_id=article_id, entity__isnull=False)
+            .values("entity_id", "entity__name_en", "entity__name_fa", "entity__type")
+            .annotate(
+                source=Count("id", filter=Q(side=MentionSide.SOURCE)),
+                target=Count("id", filter=Q(side=MentionSide.TARGET)),
+                suggested=Count("id", filter=Q(origin=MentionOrigin.SUGGESTED)),
+            )
+            .order_by("entity__name_en")
+        )
+        return [
+            {
+                "id": row["entity_id"],
+                "name_en": row["entity__name_en"],
+                "name_fa": row["entity__name_fa"],
+                "type": row["entity__type"],
+                "source": row["source"],
+                "target": row["target"],
+                "suggested": row["suggested"],
+                "one_sided": (row["source"] == 0) != (row["target"] == 0),
+            }
+            for row in rows
+        ]
+
+
 class Mention(models.Model):
     """A span of a segment's text, in code points, end exclusive, tagged with an entity."""
 
@@ -104,6 +132,8 @@ class Mention(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MentionQuerySet.as_manager()
 
     class Meta:
         ordering = ["segment_id", "side", "start", "-end"]

@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from annotations.services import reanchor
+from annotations.anchoring import reanchor
 from annotations.tasks import suggest_article
 from articles.retries import enqueue_with_transaction
 from articles.signals import article_translated, target_changed

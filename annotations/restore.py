@@ -12,8 +12,10 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 
+from annotations.entities import create_entity
 from annotations.models import Entity, EntityType, Mention, MentionOrigin, MentionSide
-from articles.importers.records import InvalidRecord, _identity, _sha256
+from articles.importers.records import InvalidRecord, article_identity, text_hash
+from articles.importing import Outcome, record_imported_targets
 from articles.models import (
     Article,
     ArticleStatus,
@@ -24,9 +26,7 @@ from articles.models import (
     SourceVersion,
 )
 from articles.quality.store import fill as fill_checks
-from articles.search import refresh_search_text
-from articles.services import Outcome, record_imported_targets
-from articles.text.pipeline import PreparedText
+from articles.search_index import refresh_search_text
 
 ARTICLE_STATUSES = {status.label: status.value for status in ArticleStatus}
 SEGMENT_STATUSES = {status.label: status.value for status in SegmentStatus}
@@ -128,8 +128,9 @@ class _Entities:
         entity = Entity.objects.filter(type=kind, name_en=name_en).first()
         if entity:
             return entity
-        return Entity.objects.create(
-            name_en=name_en, name_fa=name_fa, type=kind, wikidata_id=wikidata_id
+        # The export brings its own mentions: no suggestions are re-run for a restored entity.
+        return create_entity(
+            name_en=name_en, name_fa=name_fa, type=kind, wikidata_id=wikidata_id, refresh=False
         )
 
 
@@ -200,16 +201,13 @@ def _without_ids(value):
     return value
 
 
-def _prepared(title: str, fields: dict) -> PreparedText:
+def _clean_text(title: str, fields: dict) -> str:
     """The cleaned text as the importer saw it, rebuilt from the segments, for a text identity."""
     blocks: dict[int, list[str]] = {}
     for item in fields["segments"]:
         if isinstance(item, dict) and item.get("kind") != SegmentKind.TITLE:
             blocks.setdefault(item.get("paragraph", 0), []).append(item.get("source_text", ""))
-    clean_text = "\n\n".join([title, *(" ".join(texts) for texts in blocks.values())])
-    return PreparedText(
-        title=title, segments=[], scraped_at=None, published_at=None, clean_text=clean_text
-    )
+    return "\n\n".join([title, *(" ".join(texts) for texts in blocks.values())])
 
 
 def restore_article(
@@ -226,8 +224,10 @@ def restore_article(
     external_id = _text(fields, "external_id")[:255]
     url = _text(fields, "url")
     title = _text(fields, "title", required=True)
-    identity = _identity(external_id=external_id, url=url, prepared=_prepared(title, fields))
-    content_hash = _sha256(json.dumps(_without_ids(fields), ensure_ascii=False, sort_keys=True))
+    identity = article_identity(
+        external_id=external_id, url=url, clean_text=_clean_text(title, fields)
+    )
+    content_hash = text_hash(json.dumps(_without_ids(fields), ensure_ascii=False, sort_keys=True))
     values = {
         "external_id": external_id,
         "url": url,

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from annotations.kb import InvalidEntity, clean_entity, search_text
+from annotations.entities import create_entity, update_entity
+from annotations.kb import InvalidEntity, clean_entity
 from annotations.models import Entity, EntityType, Mention, MentionOrigin, MentionSide
 
 
@@ -49,8 +50,13 @@ class EntitySerializer(serializers.ModelSerializer):
                 "An entity with this type and English name, or this Wikidata id, exists."
             )
         cleaned["notes"] = data.get("notes", getattr(self.instance, "notes", ""))
-        cleaned["search_text"] = search_text(cleaned)
         return cleaned
+
+    def create(self, validated_data: dict) -> Entity:
+        return create_entity(**validated_data)
+
+    def update(self, instance: Entity, validated_data: dict) -> Entity:
+        return update_entity(instance, **validated_data)
 
 
 class MentionSerializer(serializers.ModelSerializer):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from django_tasks import task
 
 from annotations.failures import clear_failures, record_failure
-from annotations.services import gazetteer, suggest_for_article
+from annotations.suggestions import gazetteer, suggest_for_article
 from articles.models import Article, ArticleStatus
 from articles.retries import retried
 

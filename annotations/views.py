@@ -1,15 +1,17 @@
-"""The knowledge-base page: every entity, searchable, with how often it is tagged."""
+"""The knowledge-base page, and the review page's entity sidebar."""
 
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from annotations.failures import refresh_failure
-from annotations.models import Entity, EntityType
+from annotations.models import Entity, EntityType, Mention
+from articles.models import Article
 
 
 def entity_list(request: HttpRequest) -> HttpResponse:
+    """Every entity, searchable, with how often it is tagged."""
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("type", "")
     entities = Entity.objects.search(query).annotate(mention_count=Count("mentions"))
@@ -24,3 +26,13 @@ def entity_list(request: HttpRequest) -> HttpResponse:
         "refresh_failure": refresh_failure(),
     }
     return render(request, "annotations/entities.html", context)
+
+
+def article_entity_sidebar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sidebar of an article's entities, refreshed after tagging."""
+    article = get_object_or_404(Article, pk=pk)
+    context = {
+        "article": article,
+        "entities": Mention.objects.article_entities(article_id=article.pk),
+    }
+    return render(request, "articles/review.html#entity-sidebar", context)

@@ -25,9 +25,7 @@ from articles.editing import (
 from articles.filters import ArticleFilter, SegmentFilter
 from articles.models import Article, ImportBatch, Segment, SegmentKind, TranslationRun
 from articles.mt.packages import PackageError
-from articles.mt.runs import run_progress, start_run
 from articles.mt.status import mt_status, translation_state
-from articles.mt.translate import request_translation
 from articles.permissions import CanImport, IsEditorOrReadOnly
 from articles.serializers import (
     ApproveResultSerializer,
@@ -44,6 +42,8 @@ from articles.serializers import (
     TranslationProgressSerializer,
     TranslationRunSerializer,
 )
+from articles.tasks import request_translation
+from articles.translation_runs import run_progress, start_run
 from articles.views import render_row
 
 

@@ -21,7 +21,7 @@ from articles.models import (
 )
 from articles.permissions import Role
 from articles.quality.store import dismissed_for, evaluate
-from articles.search import refresh_search_text
+from articles.search_index import refresh_search_text
 from articles.signals import target_changed
 from articles.text.controls import describe, first_forbidden
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
+from articles.search import search_articles
 from articles.text.normalize import fold
 from articles.weburl import is_web_url
 
@@ -74,8 +75,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def search(self, query: str) -> ArticleQuerySet:
         """Articles whose title or segments (source or target) hold every word of the query."""
-        from articles.search import search_articles
-
         return search_articles(self, query)
 
 
@@ -340,10 +339,6 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"Import #{self.pk} {self.filename}"
-
-    @property
-    def processed_count(self) -> int:
-        return self.created_count + self.updated_count + self.skipped_count + self.failed_count
 
     @property
     def progress_percent(self) -> int:

@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from articles.text.normalize import fold_words
-
-if TYPE_CHECKING:
-    from articles.models import ArticleQuerySet
 
 VOCABULARY = "articles_searchword"
 # Shorter words are matched as whole words: "و" or "is" would be inside nearly every article,
@@ -73,24 +69,6 @@ def build_search_text(texts: Iterable[str]) -> str:
     return f" {' '.join(words)} " if words else ""
 
 
-def refresh_search_text(article_id: int) -> None:
-    """Rebuild one article's search text; call after its title or any segment text changes."""
-    from articles.models import Article, Segment
-
-    title = Article.objects.filter(pk=article_id).values_list("title", flat=True).first()
-    if title is None:
-        return
-    texts = [title]
-    for source, target in Segment.objects.filter(article_id=article_id).values_list(
-        "source_text", "target_text"
-    ):
-        texts += (source, target)
-    search_text = build_search_text(texts)
-    _remember_words(search_text.split())
-    # update(), not save(): no updated_at bump and no race with other fields being saved.
-    Article.objects.filter(pk=article_id).update(search_text=search_text)
-
-
 def rebuild_vocabulary() -> None:
     """Add every word of every stored search text to the vocabulary (after a bulk load)."""
     if connection.vendor != "postgresql":
@@ -103,7 +81,8 @@ def rebuild_vocabulary() -> None:
         )
 
 
-def _remember_words(words: list[str]) -> None:
+def remember_words(words: list[str]) -> None:
+    """Add words of a new search text to the vocabulary (PostgreSQL only)."""
     if connection.vendor != "postgresql" or not words:
         return
     # Sorted, so two transactions adding overlapping words lock them in the same order.
@@ -135,7 +114,7 @@ def _expansions(word: str) -> list[str] | None:
     return None if len(found) > MAX_EXPANSIONS else found
 
 
-def search_articles(queryset: ArticleQuerySet, query: str) -> ArticleQuerySet:
+def search_articles(queryset: QuerySet, query: str) -> QuerySet:
     """Articles of `queryset` whose search text holds every word of `query`, in any order."""
     words = list(dict.fromkeys(search_words(query)))
     if connection.vendor != "postgresql":

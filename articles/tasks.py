@@ -6,16 +6,19 @@ gives up, its batch or article page says why.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import PurePath
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from articles.import_runs import run_batch
 from articles.importers.source import ImportSource
-from articles.models import Article, ImportBatch, ImportStatus
-from articles.mt.translate import translate_article as apply_translation
+from articles.models import Article, ArticleStatus, ImportBatch, ImportStatus
+from articles.mt.packages import PackageError, require_model
+from articles.mt.translate import apply_translation
 from articles.retries import retried
-from articles.services import run_batch
 
 
 def batch_failed(batch_id: int, *, reason: str) -> None:
@@ -43,6 +46,7 @@ def run_import_batch(batch_id: int) -> dict:
     name = batch.filename or PurePath(batch.file.name).name
     source = ImportSource(name=name, opener=lambda: batch.file.open("rb"), size=batch.file.size)
     summary = run_batch(batch=batch, sources=[source])
+    translate_imported(batch)
     return {"summary": summary.line(), "unusable": summary.unusable}
 
 
@@ -52,3 +56,40 @@ def translate_article(article_id: int, again: bool = False) -> dict:
     """Machine-translate one article's empty segments (translation memory first); with
     `again`, also the segments no person has touched since machine translation."""
     return apply_translation(article_id=article_id, again=again).as_dict()
+
+
+def request_translation(article_ids: Iterable[int], *, again: bool = False) -> list[int]:
+    """Mark articles as translating and enqueue one task each (after commit).
+
+    With `again`, rows still as machine translation left them are translated anew as well.
+    Raises PackageError when no model is installed: a task that must fail is not queued.
+    """
+    require_model()
+    ids = list(article_ids)
+    waiting = [ArticleStatus.NEW, ArticleStatus.TRANSLATED] if again else [ArticleStatus.NEW]
+    with transaction.atomic():
+        Article.objects.filter(pk__in=ids, status__in=waiting).update(
+            status=ArticleStatus.TRANSLATING, mt_error="", updated_at=timezone.now()
+        )
+        Article.objects.filter(pk__in=ids).exclude(mt_error="").update(mt_error="")
+        for article_id in ids:
+            transaction.on_commit(
+                lambda article_id=article_id: (
+                    translate_article.enqueue(article_id, again=again)
+                    if again
+                    else translate_article.enqueue(article_id)
+                )
+            )
+    return ids
+
+
+def translate_imported(batch: ImportBatch) -> None:
+    """Queue MT for a finished batch's articles if it asked for it; without a model, the
+    batch says so."""
+    if not batch.translate:
+        return
+    try:
+        request_translation(batch.articles.values_list("pk", flat=True))
+    except PackageError as error:
+        batch.warnings = [*batch.warnings, {"record": "translation", "reason": str(error)}]
+        batch.save(update_fields=["warnings"])

@@ -1,12 +1,10 @@
 from django.urls import path
 
 from articles import views
-from newsroom import converters  # noqa: F401  (registers the `id` path converter)
 
 urlpatterns = [
     path("articles/", views.article_list, name="article-list-page"),
     path("articles/<id:pk>/", views.article_detail, name="article-detail-page"),
-    path("articles/<id:pk>/entities/", views.article_entity_sidebar, name="article-entities-page"),
     path("articles/<id:pk>/progress/", views.article_progress, name="article-progress"),
     path("articles/<id:pk>/summary/", views.article_summary, name="article-summary"),
     path("articles/<id:pk>/rows/", views.article_rows, name="article-rows"),

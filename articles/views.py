@@ -16,10 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from annotations.failures import failures_for
-from annotations.highlight import highlight
-from annotations.models import EntityType, Mention
-from annotations.services import article_entities, terminology_gaps
+from articles import review_parts
 from articles.editing import MAX_TARGET_LENGTH
 from articles.filters import ArticleFilter
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
@@ -98,24 +95,7 @@ def _url_pattern(name: str) -> str:
     return reverse(name, args=[987654321]).replace("987654321", "{}")
 
 
-class _Tags:
-    """The mentions of a set of segments, fetched in one query, and the rows' warnings."""
-
-    def __init__(self, segments: list[Segment]) -> None:
-        mentions = list(
-            Mention.objects.filter(segment__in=[s.pk for s in segments]).select_related("entity")
-        )
-        self._by_side: dict[tuple[int, str], list[Mention]] = {}
-        for mention in mentions:
-            self._by_side.setdefault((mention.segment_id, mention.side), []).append(mention)
-        self.gaps = terminology_gaps(segments=segments, mentions=mentions) if mentions else {}
-
-    def html(self, segment: Segment, side: str) -> str:
-        text = segment.source_text if side == "source" else segment.target_text
-        return highlight(text, self._by_side.get((segment.pk, side), ()))
-
-
-def _row(segment: Segment, labels: _ModelLabels, tags: _Tags) -> dict:
+def _row(segment: Segment, labels: _ModelLabels, marks: review_parts.RowMarks) -> dict:
     """Everything a row shows, as plain strings in a dict.
 
     A page renders a row per segment: dict lookups and strings are the template engine's fast
@@ -132,9 +112,9 @@ def _row(segment: Segment, labels: _ModelLabels, tags: _Tags) -> dict:
         "status_label": SegmentStatus(segment.status).label,
         "source_text": segment.source_text,
         "target_text": segment.target_text,
-        "source_html": tags.html(segment, "source"),
-        "target_html": tags.html(segment, "target"),
-        "gaps": tags.gaps.get(pk, ()),
+        "source_html": marks.html(segment, "source"),
+        "target_html": marks.html(segment, "target"),
+        "gaps": marks.gaps.get(pk, ()),
         "mt_text": segment.mt_text,
         "mt_model": segment.mt_model,
         "mt_changed": bool(segment.mt_text) and segment.target_text != segment.mt_text,
@@ -162,8 +142,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.with_counts().prefetch_related("tags"), pk=pk)
     labels = _ModelLabels()
     rows = list(article.segments.select_related("updated_by").order_by("position"))
-    tags = _Tags(rows)
-    segments = [_row(segment, labels, tags) for segment in rows]
+    marks = review_parts.row_marks(rows)
+    segments = [_row(segment, labels, marks) for segment in rows]
     models = sorted({segment["mt_model"] for segment in segments if segment["mt_model"]})
     role = Role.of(request.user)
     context = {
@@ -181,9 +161,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if article.status == ArticleStatus.TRANSLATING
         else None,
         "approved": SegmentStatus.APPROVED,
-        "entities": article_entities(article_id=article.pk),
-        "entity_types": EntityType.choices,
-        "suggestion_failures": failures_for(article_id=article.pk),
+        **review_parts.page_context(article),
     }
     return render(request, "articles/review.html", context)
 
@@ -191,7 +169,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def render_row(request: HttpRequest, segment: Segment, *, conflict: dict | None = None):
     """One segment's row; with `conflict`, the row shows the other editor's text beside yours."""
     context = {
-        "segment": _row(segment, _ModelLabels(), _Tags([segment])),
+        "segment": _row(segment, _ModelLabels(), review_parts.row_marks([segment])),
         "role": asdict(Role.of(request.user)),
         "approved": SegmentStatus.APPROVED,
         "conflict": conflict,
@@ -209,13 +187,6 @@ def segment_row(request: HttpRequest, pk: int) -> HttpResponse:
     response = render_row(request, segment)
     response["ETag"] = segment.etag
     return response
-
-
-def article_entity_sidebar(request: HttpRequest, pk: int) -> HttpResponse:
-    """The sidebar of an article's entities, refreshed after tagging."""
-    article = get_object_or_404(Article, pk=pk)
-    context = {"article": article, "entities": article_entities(article_id=article.pk)}
-    return render(request, "articles/review.html#entity-sidebar", context)
 
 
 def segment_mt(request: HttpRequest, pk: int) -> HttpResponse:
@@ -263,9 +234,9 @@ def article_rows(request: HttpRequest, pk: int) -> HttpResponse:
     if wanted:
         rows = rows.filter(pk__in=wanted[:5000])
     rows = list(rows)
-    labels, tags = _ModelLabels(), _Tags(rows)
+    labels, marks = _ModelLabels(), review_parts.row_marks(rows)
     context = {
-        "segments": [_row(segment, labels, tags) for segment in rows],
+        "segments": [_row(segment, labels, marks) for segment in rows],
         "role": asdict(Role.of(request.user)),
         "approved": SegmentStatus.APPROVED,
     }

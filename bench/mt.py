@@ -357,7 +357,6 @@ def load_engine(folder: Path, batch_size: int) -> tuple[Translate, dict]:
         first = mt_engine.get_engine()
         second = mt_engine.get_engine()
         report = {
-            "loads": getattr(mt_engine, "load_count", None),
             "same_engine": first is second,
             "config": str(getattr(first, "config", "")),
         }

@@ -109,7 +109,7 @@ def measure(args: argparse.Namespace, env: dict, workdir: Path) -> None:
 
     setup_django(env)
     from annotations.models import Entity, Mention
-    from annotations.services import gazetteer, suggest_for_article
+    from annotations.suggestions import gazetteer, suggest_for_article
     from articles.models import Article, Segment, SegmentKind
 
     article = Article.objects.create(identity="bench", title="bench", raw_text="bench")

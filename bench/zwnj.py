@@ -32,15 +32,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from common import ROOT
 
-from articles.text import zwnj as zwnj_module  # noqa: E402
-from articles.text.normalize import normalize_chars  # noqa: E402
-from articles.text.pipeline import prepare_record  # noqa: E402
+from articles.text.chars import ZWNJ
+from articles.text.normalize import normalize_chars
+from articles.text.pipeline import prepare_record
+from articles.text.zwnj_lexicon import lexicon
 
-ZWNJ = "\u200c"
 # ../shared beside the checkout, or beside the folder of worktrees.
 CORPUS_CANDIDATES = [
     ROOT.parent / "shared" / "corpus" / "hamshahri.json",
@@ -159,7 +157,7 @@ def default_corpus() -> Path:
 
 def _known_word(part: str) -> bool:
     """Whether the lexicon knows `part`, maybe with a plural or adjective ending."""
-    lex = zwnj_module._lexicon()
+    lex = lexicon()
     for ending in ("", "ها", "های", "ی", "ان", "یان", "گان"):
         stem = part[: len(part) - len(ending)] if ending else part
         known = stem in lex.plain or stem in lex.joined or stem in lex.stopwords

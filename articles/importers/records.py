@@ -9,7 +9,7 @@ from datetime import datetime
 
 from articles.text.controls import describe, first_forbidden, strip_forbidden
 from articles.text.jalali import parse_datetime
-from articles.text.pipeline import PreparedText, prepare_html, prepare_plain_text, prepare_record
+from articles.text.pipeline import prepare_html, prepare_plain_text, prepare_record
 from articles.text.segment import SegmentDraft
 from articles.weburl import is_web_url
 
@@ -52,7 +52,8 @@ class ArticleInput:
     notes: tuple[str, ...] = ()
 
 
-def _sha256(text: str) -> str:
+def text_hash(text: str) -> str:
+    """The hex SHA-256 of a text: content hashes and identities are compared by it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -148,14 +149,15 @@ def _url(fields: dict) -> str:
     return url
 
 
-def _identity(*, external_id: str, url: str, prepared: PreparedText) -> str:
+def article_identity(*, external_id: str, url: str, clean_text: str) -> str:
+    """What makes two records the same article: its external id, else its URL, else its text."""
     if external_id:
         key = f"external_id:{external_id}"
     elif url:
         key = f"url:{url}"
     else:
-        key = f"text:{prepared.clean_text}"
-    return _sha256(key)
+        key = f"text:{clean_text}"
+    return text_hash(key)
 
 
 def build_article_input(record: RawRecord, *, source_language: str) -> ArticleInput:
@@ -182,16 +184,16 @@ def build_article_input(record: RawRecord, *, source_language: str) -> ArticleIn
     scraped_at = _date(fields, ("scraped_at",)) or prepared.scraped_at
     translation = _translation(fields)
     if record.fields is None:
-        content_hash = _sha256(record.raw_text)
+        content_hash = text_hash(record.raw_text)
     else:
-        content_hash = _sha256(
+        content_hash = text_hash(
             json.dumps(
                 [title, body, translation and [translation.title, translation.body]],
                 ensure_ascii=False,
             )
         )
     return ArticleInput(
-        identity=_identity(external_id=external_id, url=url, prepared=prepared),
+        identity=article_identity(external_id=external_id, url=url, clean_text=prepared.clean_text),
         external_id=external_id[:255],
         url=url,
         title=prepared.title,

@@ -110,8 +110,6 @@ class Engine:
         self._target_prefix = target_prefix
         self.config: EngineConfig = config
 
-    decoding_bound = staticmethod(decoding_bound)
-
     @classmethod
     def load(
         cls, package_dir: Path, *, label: str | None = None, config: EngineConfig | None = None
@@ -311,12 +309,10 @@ def _low_words(
 
 _lock = threading.Lock()
 _cache: dict[tuple, Engine] = {}
-load_count = 0
 
 
 def get_engine(package: PackageInfo | None = None) -> Engine:
     """The process's engine for the fa→en package, loaded on first use and kept after."""
-    global load_count
     package = package or require_model()
     config = EngineConfig.from_settings()
     model_file = package.path / "model" / "model.bin"
@@ -326,6 +322,5 @@ def get_engine(package: PackageInfo | None = None) -> Engine:
         if engine is None:
             _cache.clear()
             engine = Engine.load(package.path, label=package.label, config=config)
-            load_count += 1
             _cache[key] = engine
         return engine

@@ -1,4 +1,5 @@
-"""Machine translation of articles: request it, and apply it (translation memory first).
+"""Machine translation of articles: apply it (translation memory first); requesting it, which
+queues a task, is `articles.tasks.request_translation`.
 
 The slow part, running the model, happens outside any transaction; the results then land in one
 transaction per article, each segment with a conditional UPDATE, so a segment an editor wrote
@@ -7,7 +8,7 @@ meanwhile is kept and a second run of the same task changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -27,7 +28,7 @@ from articles.models import (
 from articles.mt.engine import Scored, get_engine
 from articles.mt.packages import require_model
 from articles.quality.store import evaluate
-from articles.search import refresh_search_text
+from articles.search_index import refresh_search_text
 from articles.signals import article_translated
 
 TM_LABEL = "translation-memory"
@@ -61,33 +62,6 @@ def system_user(name: str):
         username=name[:150], defaults={"is_active": False, "password": "!"}
     )
     return user
-
-
-def request_translation(article_ids: Iterable[int], *, again: bool = False) -> list[int]:
-    """Mark articles as translating and enqueue one task each (after commit).
-
-    With `again`, rows still as machine translation left them are translated anew as well.
-    Raises PackageError when no model is installed: a task that must fail is not queued.
-    """
-    from articles.tasks import translate_article
-
-    require_model()
-    ids = list(article_ids)
-    waiting = [ArticleStatus.NEW, ArticleStatus.TRANSLATED] if again else [ArticleStatus.NEW]
-    with transaction.atomic():
-        Article.objects.filter(pk__in=ids, status__in=waiting).update(
-            status=ArticleStatus.TRANSLATING, mt_error="", updated_at=timezone.now()
-        )
-        Article.objects.filter(pk__in=ids).exclude(mt_error="").update(mt_error="")
-        for article_id in ids:
-            transaction.on_commit(
-                lambda article_id=article_id: (
-                    translate_article.enqueue(article_id, again=again)
-                    if again
-                    else translate_article.enqueue(article_id)
-                )
-            )
-    return ids
 
 
 def memory_matches(segments: list[Segment]) -> dict[int, str]:
@@ -158,7 +132,7 @@ def _dismissed(segments: list[Segment]) -> dict[tuple[int, str], set[str]]:
     return found
 
 
-def translate_article(*, article_id: int, again: bool = False) -> TranslationResult:
+def apply_translation(*, article_id: int, again: bool = False) -> TranslationResult:
     """Translate an article's empty segments (with `again`, also those still as machine
     translation left them); idempotent, safe to run again after a crash."""
     statuses = UNTOUCHED if again else UNTOUCHED[:1]

@@ -10,11 +10,11 @@ from rest_framework.test import APIClient
 from translate.storage import tmx as tmx_storage
 from translate.storage import xliff as xliff_storage
 
+from annotations.mentions import create_mention
 from annotations.models import Entity, Mention
-from annotations.services import create_mention
 from articles.editing import save_segment
 from articles.models import Article, Segment, SegmentStatus
-from articles.mt.translate import translate_article
+from articles.mt.translate import apply_translation
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def article(mt_model, seed_path, django_capture_on_commit_callbacks):
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
     with django_capture_on_commit_callbacks(execute=True):  # suggestions follow the commit
-        translate_article(article_id=article.pk)
+        apply_translation(article_id=article.pk)
     title = Segment.objects.get(article=article, position=0)
     text = "Rouhani: no coalition between Iran and Russia to fight ISIS"
     save_segment(

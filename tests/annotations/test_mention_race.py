@@ -165,7 +165,7 @@ def test_suggestions_land_where_the_names_are_after_the_correction(segment, edit
 
 
 def test_a_rejected_suggestion_is_remembered_where_the_correction_moved_it(segment, editor):
-    from annotations.services import suggest_for_article
+    from annotations.suggestions import suggest_for_article
 
     putin = Entity.objects.create(name_en="V. V. Putin", type="PERSON", aliases_en=["Putin"])
     start = OLD.index("Putin")

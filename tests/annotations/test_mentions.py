@@ -4,8 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annotations.anchoring import reanchor
+from annotations.mentions import MentionError, create_mention
 from annotations.models import Entity, Mention, MentionSide
-from annotations.services import MentionError, create_mention, reanchor
 from articles.editing import save_segment
 from articles.models import SegmentStatus
 from tests.factories import SegmentFactory, UserFactory

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from annotations.mentions import create_mention
 from annotations.models import Entity, Mention
 from annotations.restore import restore_article
-from annotations.services import create_mention
 from articles.importers.records import InvalidRecord
 from articles.models import Article, ArticleStatus, Revision, RevisionOrigin, Segment, SegmentStatus
 from tests.factories import UserFactory
@@ -93,6 +93,24 @@ def test_json_export_reimports_to_the_same_content(article, tmp_path):
     with_target = restored.segments.exclude(target_text="").count()
     assert with_target == restored.segments.count()
     assert Revision.objects.filter(origin=RevisionOrigin.IMPORT).count() == with_target
+
+
+def test_an_entity_an_export_brings_is_found_by_search_on_the_entities_page(article, tmp_path):
+    Entity.objects.filter(name_en="Restore Test Place").update(name_fa="مکان آزمایشی بازیابی")
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(_export(), ensure_ascii=False), encoding="utf-8")
+    Article.objects.all().delete()
+    Entity.objects.filter(name_en="Restore Test Place").delete()
+
+    call_command("import_articles", str(path), stdout=None)
+
+    client = APIClient()
+    client.force_authenticate(UserFactory(is_staff=True))
+    found = client.get("/api/v1/entities/", {"q": "مکان آزمایشی"}).json()
+    assert [item["name_en"] for item in found["results"]] == ["Restore Test Place"]
+    # What the search looks in: every name, casefolded (it was left empty before).
+    restored = Entity.objects.get(name_en="Restore Test Place")
+    assert restored.search_text == "restore test place\nمکان آزمایشی بازیابی"
 
 
 def test_a_second_import_of_the_same_export_is_skipped(article, tmp_path, capsys):

@@ -4,10 +4,11 @@ import pytest
 from django.core.management import call_command
 
 from annotations.gazetteer import Gazetteer
+from annotations.mentions import delete_mention
 from annotations.models import Entity, Mention, MentionOrigin, MentionSide
-from annotations.services import delete_mention, suggest_for_article
+from annotations.suggestions import suggest_for_article
 from articles.models import Article
-from articles.mt.translate import translate_article
+from articles.mt.translate import apply_translation
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def translated_seed(mt_model, seed_path, django_capture_on_commit_callbacks):
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
     with django_capture_on_commit_callbacks(execute=True):  # suggestions follow the commit
-        translate_article(article_id=article.pk)
+        apply_translation(article_id=article.pk)
     return article
 
 

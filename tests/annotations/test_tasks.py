@@ -9,10 +9,10 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from annotations import services, tasks
+from annotations import suggestions, tasks
 from annotations.models import Mention, MentionOrigin, SuggestionFailure
 from articles.models import ArticleStatus, SegmentStatus
-from articles.mt.translate import translate_article
+from articles.mt.translate import apply_translation
 from tests.conftest import ROOT, process_env
 from tests.factories import ArticleFactory, SegmentFactory, UserFactory
 
@@ -27,7 +27,7 @@ REFRESH_FAILED = (
 @pytest.fixture
 def broken_gazetteer(monkeypatch):
     """Building the gazetteer fails (the first `fail.times` builds, or always); counts builds."""
-    real = services.Gazetteer
+    real = suggestions.Gazetteer
 
     def fail(entries):
         fail.calls += 1
@@ -36,8 +36,8 @@ def broken_gazetteer(monkeypatch):
         return real(entries)
 
     fail.calls, fail.times, fail.error = 0, None, RuntimeError("knowledge base unreadable")
-    monkeypatch.setattr(services, "Gazetteer", fail)
-    monkeypatch.setattr(services, "_gazetteer", None)
+    monkeypatch.setattr(suggestions, "Gazetteer", fail)
+    monkeypatch.setattr(suggestions, "_gazetteer", None)
     return fail
 
 
@@ -58,7 +58,7 @@ def test_a_suggestion_failure_keeps_the_machine_translation(
     segment = SegmentFactory(article=article, source_text="روحانی در ایران سخن گفت.")
 
     with django_capture_on_commit_callbacks(execute=True):
-        translate_article(article_id=article.pk)
+        apply_translation(article_id=article.pk)
 
     segment.refresh_from_db()
     article.refresh_from_db()
@@ -83,9 +83,9 @@ def test_with_the_database_queue_suggestions_are_queued_in_the_translations_tran
     undone = ArticleFactory(status=ArticleStatus.TRANSLATING)
     SegmentFactory(article=undone, source_text="پوتین در مسکو گفت.")
 
-    translate_article(article_id=kept.pk)
+    apply_translation(article_id=kept.pk)
     with pytest.raises(RuntimeError), transaction.atomic():
-        translate_article(article_id=undone.pk)
+        apply_translation(article_id=undone.pk)
         raise RuntimeError("the process dies before the commit")
 
     queued = DBTaskResult.objects.filter(task_path="annotations.tasks.suggest_article")
@@ -101,7 +101,7 @@ def test_suggestions_run_after_the_translation_commits(
     SegmentFactory(article=article, source_text="روحانی در ایران سخن گفت.")
 
     with django_capture_on_commit_callbacks() as queued:
-        translate_article(article_id=article.pk)
+        apply_translation(article_id=article.pk)
 
     assert _suggested(article) == 0  # not inside the translation's transaction
     for callback in queued:
@@ -117,7 +117,7 @@ def test_a_suggestion_task_that_meets_a_locked_database_is_retried(
     SegmentFactory(article=article, source_text="روحانی در ایران سخن گفت.")
 
     with django_capture_on_commit_callbacks(execute=True):
-        translate_article(article_id=article.pk)
+        apply_translation(article_id=article.pk)
 
     assert broken_gazetteer.calls == 2
     assert _suggested(article) == 2  # Rouhani and Iran
@@ -183,7 +183,7 @@ django.setup()
 from django.db import connection
 from annotations import tasks
 from annotations.models import Entity, Mention, MentionOrigin
-from annotations.services import create_mention
+from annotations.mentions import create_mention
 from articles.models import Article, Segment
 
 # More articles than one read of an open cursor holds (Django fetches 2,000 rows at a time).

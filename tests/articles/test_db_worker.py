@@ -33,14 +33,14 @@ import django
 
 django.setup()
 from django.core.management import call_command
-from articles import services
+from articles import import_runs
 
 
 def eat_all_memory(**kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-services.import_sources = eat_all_memory
+import_runs.import_sources = eat_all_memory
 call_command("db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2")
 """
 

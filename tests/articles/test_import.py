@@ -320,17 +320,19 @@ def test_changed_text_does_not_replace_an_edited_article(tmp_path):
 
 
 def test_a_record_that_breaks_midway_leaves_no_half_article(tmp_path, monkeypatch):
-    from articles import services
+    from django.db import DatabaseError
 
-    real = services._create_segments
+    from articles import importing
+
+    real = importing._create_segments
 
     def explode_on_second(article, data, user):
         if data.url.endswith("/2"):
             real(article, data, user)
-            raise services.DatabaseError("disk full")
+            raise DatabaseError("disk full")
         return real(article, data, user)
 
-    monkeypatch.setattr(services, "_create_segments", explode_on_second)
+    monkeypatch.setattr(importing, "_create_segments", explode_on_second)
     path = write_jsonl(
         tmp_path / "h.jsonl",
         [{"title": f"خبر {n}", "body": f"متن {n}.", "url": f"https://e.ir/{n}"} for n in (1, 2, 3)],
@@ -639,7 +641,7 @@ def test_markup_that_hides_text_keeps_the_text_and_notes_what_was_removed(tmp_pa
 
 
 def test_a_later_record_of_a_file_wins_after_an_interrupted_import(tmp_path, monkeypatch):
-    from articles import services
+    from articles import import_runs
 
     first = {"title": "خبر", "body": "نسخه نخست خبر.", "url": "https://e.ir/same"}
     later = {"title": "خبر", "body": "نسخه پسین خبر.", "url": "https://e.ir/same"}
@@ -654,17 +656,17 @@ def test_a_later_record_of_a_file_wins_after_an_interrupted_import(tmp_path, mon
     Article.objects.all().delete()
 
     # The first record fails (the database went away), the later one lands.
-    real = services.import_article
+    real = import_runs.import_article
 
     def database_gone(*, data, **kwargs):
         if "نسخه نخست" in data.raw_text:
-            raise services.DatabaseError("server closed the connection unexpectedly")
+            raise import_runs.DatabaseError("server closed the connection unexpectedly")
         return real(data=data, **kwargs)
 
-    monkeypatch.setattr(services, "import_article", database_gone)
+    monkeypatch.setattr(import_runs, "import_article", database_gone)
     code, _, _ = run_import(path)
     assert code == 1
-    monkeypatch.setattr(services, "import_article", real)
+    monkeypatch.setattr(import_runs, "import_article", real)
 
     code, out, _ = run_import(path)
 

@@ -6,7 +6,6 @@ per input, in input order, empty in → empty out, long inputs split, the model 
 
 import pytest
 
-from articles.mt import engine as engine_module
 from articles.mt.engine import Engine, EngineConfig, decoding_bound, get_engine, prepare_source
 
 SENTENCES = [
@@ -86,14 +85,21 @@ def test_decoding_is_bounded_by_the_source_length():
     assert decoding_bound(0) == 10
 
 
-def test_the_model_is_loaded_once_per_process(mt_model):
+def test_the_model_is_loaded_once_per_process(mt_model, monkeypatch):
     first = get_engine()
-    loads = engine_module.load_count
+    loads = []
+    load = Engine.load
+
+    def counted_load(*args, **kwargs):
+        loads.append(args)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(Engine, "load", counted_load)
 
     second = get_engine()
 
     assert second is first
-    assert engine_module.load_count == loads
+    assert loads == []
     assert first.label == "translate-fa_en-test-tiny@1.0"
 
 

@@ -15,7 +15,8 @@ from articles.models import (
 )
 from articles.mt import translate as translate_module
 from articles.mt.packages import PackageError
-from articles.mt.translate import request_translation, translate_article
+from articles.mt.translate import apply_translation
+from articles.tasks import request_translation
 from tests.factories import ArticleFactory, SegmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +48,8 @@ def test_running_a_translation_twice_writes_each_revision_once(mt_model, seed_pa
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
 
-    first = translate_article(article_id=article.pk)
-    again = translate_article(article_id=article.pk)
+    first = apply_translation(article_id=article.pk)
+    again = apply_translation(article_id=article.pk)
 
     assert (first.machine, again.machine) == (17, 0)
     assert Revision.objects.filter(origin=RevisionOrigin.MT).count() == 17
@@ -68,7 +69,7 @@ def test_an_approved_title_is_reused_by_translation_memory(mt_model):
         kind=SegmentKind.TITLE, source_text="روحاني: ائتلافی بین ایران و روسیه  وجود ندارد"
     )
 
-    result = translate_article(article_id=other.article_id)
+    result = apply_translation(article_id=other.article_id)
 
     other.refresh_from_db()
     assert result.memory == 1
@@ -79,10 +80,10 @@ def test_an_approved_title_is_reused_by_translation_memory(mt_model):
 
 def test_machine_output_is_not_memory(mt_model):
     first = SegmentFactory(source_text="جمله‌ای برای آزمایش حافظه")
-    translate_article(article_id=first.article_id)
+    apply_translation(article_id=first.article_id)
     second = SegmentFactory(source_text="جمله‌ای برای آزمایش حافظه")
 
-    translate_article(article_id=second.article_id)
+    apply_translation(article_id=second.article_id)
 
     assert second.revisions.get().origin == RevisionOrigin.MT
 
@@ -100,7 +101,7 @@ def test_a_segment_an_editor_saved_meanwhile_is_kept(mt_model, monkeypatch):
 
     monkeypatch.setattr(translate_module, "get_engine", editor_saves_during_translation)
 
-    result = translate_article(article_id=article.pk)
+    result = apply_translation(article_id=article.pk)
 
     assert (result.machine, result.kept) == (2, 1)
     kept = Segment.objects.get(pk=segments[1].pk)
@@ -118,7 +119,7 @@ def test_a_failure_while_writing_leaves_the_article_untouched(mt_model, monkeypa
 
     monkeypatch.setattr(Revision.objects, "bulk_create", fail)
     with pytest.raises(RuntimeError):
-        translate_article(article_id=article.pk)
+        apply_translation(article_id=article.pk)
 
     assert not article.segments.exclude(status=SegmentStatus.EMPTY).exists()
     assert not article.segments.exclude(target_text="").exists()
@@ -136,7 +137,7 @@ def test_imported_human_translations_are_not_replaced(mt_model, tmp_path):
     call_command("import_articles", str(source), stdout=None)
     article = Article.objects.get()
 
-    translate_article(article_id=article.pk)
+    apply_translation(article_id=article.pk)
 
     title = article.segments.get(position=0)
     assert title.target_text == "A short report" and title.status == SegmentStatus.EDITED
@@ -170,7 +171,7 @@ def test_a_model_that_fails_is_reported_on_the_article(mt_model, monkeypatch):
 
     monkeypatch.setattr(translate_module, "get_engine", broken)
     with pytest.raises(RuntimeError):
-        translate_article(article_id=segment.article_id)
+        apply_translation(article_id=segment.article_id)
 
     article = Article.objects.get(pk=segment.article_id)
     assert article.mt_error == "machine translation failed: model file is corrupt"
@@ -181,7 +182,7 @@ def test_the_article_page_says_test_model_output_is_not_a_translation(mt_model, 
 
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
-    translate_article(article_id=article.pk)
+    apply_translation(article_id=article.pk)
     client = Client()
     client.force_login(UserFactory(groups=["viewer"]))
 
@@ -196,7 +197,7 @@ def test_each_machine_translation_keeps_the_models_confidence_until_an_editor_ch
 ):
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
-    translate_article(article_id=article.pk)
+    apply_translation(article_id=article.pk)
     segment = article.segments.get(position=2)
 
     shown = api.get(f"/api/v1/segments/{segment.pk}/").json()
@@ -222,9 +223,9 @@ def test_each_machine_translation_keeps_the_models_confidence_until_an_editor_ch
 def test_translating_again_recomputes_the_confidence(mt_model, seed_path):
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
-    translate_article(article_id=article.pk)
+    apply_translation(article_id=article.pk)
     Segment.objects.filter(article=article).update(mt_confidence=None, mt_low_confidence=[])
 
-    translate_article(article_id=article.pk, again=True)
+    apply_translation(article_id=article.pk, again=True)
 
     assert not Segment.objects.filter(article=article, mt_confidence__isnull=True).exists()

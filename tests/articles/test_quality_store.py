@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from articles.models import CheckDismissal, Segment, SegmentStatus
-from articles.mt.translate import translate_article
+from articles.mt.translate import apply_translation
 from tests.articles.test_import import run_import, write_jsonl
 from tests.factories import UserFactory
 
@@ -82,7 +82,7 @@ def test_machine_translation_stores_its_checks(mt_model, tmp_path):
     article_id = Segment.objects.values_list("article_id", flat=True).first()
     assert set(Segment.objects.values_list("failing_checks", flat=True)) == {0}
 
-    translate_article(article_id=article_id)
+    apply_translation(article_id=article_id)
 
     segment = Segment.objects.get(source_text__contains="۲۲")
     assert segment.status == SegmentStatus.MACHINE

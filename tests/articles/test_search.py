@@ -8,7 +8,8 @@ from django.apps import apps as django_apps
 from django.db import connection
 
 from articles.models import Article
-from articles.search import build_search_text, refresh_search_text, search_words
+from articles.search import build_search_text, search_words
+from articles.search_index import refresh_search_text
 from tests.factories import ArticleFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db

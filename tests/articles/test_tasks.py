@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.test import Client
 
-from articles import services
+from articles import import_runs
 from articles.models import Article, ArticleStatus, ImportBatch, ImportStatus, Revision
 from articles.mt import translate as translate_module
 from articles.tasks import run_import_batch, translate_article
@@ -50,7 +50,7 @@ def _failing(monkeypatch, target, name: str, error: BaseException, *, times: int
 def test_an_import_stopped_by_an_error_names_it_even_without_a_message(
     batch, monkeypatch, error, shown
 ):
-    _failing(monkeypatch, services, "import_sources", error)
+    _failing(monkeypatch, import_runs, "import_sources", error)
 
     run_import_batch.enqueue(batch.pk)
 
@@ -60,7 +60,7 @@ def test_an_import_stopped_by_an_error_names_it_even_without_a_message(
 
 
 def test_a_worker_stopped_mid_import_leaves_the_batch_failed_not_running(batch, monkeypatch):
-    _failing(monkeypatch, services, "import_sources", SystemExit(1))
+    _failing(monkeypatch, import_runs, "import_sources", SystemExit(1))
 
     run_import_batch.enqueue(batch.pk)
 
@@ -71,7 +71,7 @@ def test_a_worker_stopped_mid_import_leaves_the_batch_failed_not_running(batch, 
 
 def test_a_passing_database_error_is_retried_and_the_import_lands(batch, monkeypatch):
     calls = _failing(
-        monkeypatch, services, "import_sources", OperationalError("database is locked"), times=1
+        monkeypatch, import_runs, "import_sources", OperationalError("database is locked"), times=1
     )
 
     run_import_batch.enqueue(batch.pk)
@@ -86,7 +86,7 @@ def test_a_database_error_that_does_not_pass_fails_the_batch_after_its_attempts(
     batch, monkeypatch, settings
 ):
     settings.TASK_MAX_ATTEMPTS = 3
-    calls = _failing(monkeypatch, services, "import_sources", OperationalError("disk I/O error"))
+    calls = _failing(monkeypatch, import_runs, "import_sources", OperationalError("disk I/O error"))
 
     run_import_batch.enqueue(batch.pk)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from annotations.models import Mention, MentionOrigin
 from articles.models import Article, ArticleStatus, ImportBatch
-from articles.mt.translate import translate_article
+from articles.mt.translate import apply_translation
 from tests.browser.test_admin_import import log_in
 from tests.factories import UserFactory
 
@@ -75,7 +75,7 @@ def test_viewers_get_no_translate_or_suggest_buttons(page, live_server, imported
 
 
 def test_suggest_again_marks_the_names_without_a_reload(page, live_server, imported, mt_model):
-    translate_article(article_id=imported.pk)
+    apply_translation(article_id=imported.pk)
     Mention.objects.filter(origin=MentionOrigin.SUGGESTED).delete()
     open_page(page, live_server, f"/articles/{imported.pk}/")
     assert page.locator("mark.o-suggested").count() == 0
@@ -87,7 +87,7 @@ def test_suggest_again_marks_the_names_without_a_reload(page, live_server, impor
 
 
 def test_the_header_follows_saves_and_approvals(page, live_server, imported, mt_model):
-    translate_article(article_id=imported.pk)
+    apply_translation(article_id=imported.pk)
     open_page(page, live_server, f"/articles/{imported.pk}/", "chief", ("reviewer",))
     counts = page.locator(".summary .counts")
     assert "0 edited · 0 approved" in counts.inner_text()
@@ -116,7 +116,7 @@ def test_the_header_follows_saves_and_approvals(page, live_server, imported, mt_
 
 
 def test_export_from_the_review_page(page, live_server, imported, mt_model):
-    translate_article(article_id=imported.pk)
+    apply_translation(article_id=imported.pk)
     open_page(page, live_server, f"/articles/{imported.pk}/")
     menu = page.locator(".export-menu")
     menu.locator("summary").click()

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, ImportBatch
-from articles.mt.translate import translate_article
+from articles.mt.translate import apply_translation
 from tests.browser.test_admin_import import log_in
 from tests.factories import UserFactory
 
@@ -25,7 +25,7 @@ def desk(mt_model, seed_path, tmp_path):
     """The seed article translated, a second one, and an import batch page to look at."""
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
-    translate_article(article_id=article.pk)
+    apply_translation(article_id=article.pk)
     article.tags.create(name="سیاست خارجی")
     batch = ImportBatch.objects.create(filename="news.jsonl", status="done", created_count=1)
     Article.objects.filter(pk=article.pk).update(import_batch=batch)

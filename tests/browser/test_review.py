@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, RevisionOrigin, Segment
-from articles.mt.translate import translate_article
+from articles.mt.translate import apply_translation
 from tests.browser.test_admin_import import log_in
 from tests.factories import UserFactory
 
@@ -18,7 +18,7 @@ pytestmark = [
 def article(mt_model, seed_path):
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
-    translate_article(article_id=article.pk)
+    apply_translation(article_id=article.pk)
     return article
 
 

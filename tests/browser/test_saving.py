@@ -8,7 +8,7 @@ from django.test.testcases import QuietWSGIRequestHandler
 from pytest_django.live_server_helper import LiveServer
 
 from articles.models import Article, Segment
-from articles.mt.translate import translate_article
+from articles.mt.translate import apply_translation
 from tests.browser.test_admin_import import log_in
 from tests.factories import UserFactory
 
@@ -21,7 +21,7 @@ SEGMENT_API = "**/api/v1/segments/*/"
 def article(mt_model, seed_path):
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
-    translate_article(article_id=article.pk)
+    apply_translation(article_id=article.pk)
     return article
 
 

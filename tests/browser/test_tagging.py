@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from annotations.models import Mention, MentionOrigin
 from articles.models import Article, Segment
-from articles.mt.translate import translate_article
+from articles.mt.translate import apply_translation
 from tests.browser.test_admin_import import log_in
 from tests.factories import UserFactory
 
@@ -52,7 +52,7 @@ def pick(page, query, name):
 def article(mt_model, seed_path):
     call_command("import_articles", str(seed_path), stdout=None)
     article = Article.objects.get()
-    translate_article(article_id=article.pk)
+    apply_translation(article_id=article.pk)
     return article
 
 

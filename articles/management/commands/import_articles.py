@@ -9,11 +9,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from articles.import_runs import run_batch
 from articles.importers.formats import FORMATS
 from articles.importers.source import ImportSource
 from articles.models import ImportBatch
 from articles.mt.packages import PackageError, require_model
-from articles.services import run_batch
+from articles.tasks import translate_imported
 
 
 class Command(BaseCommand):
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         )
         summary = run_batch(batch=batch, sources=sources, on_read=bar.update)
         bar.close()
+        translate_imported(batch)
 
         if not options["quiet_errors"]:
             for error in summary.errors:

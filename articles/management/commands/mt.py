@@ -17,7 +17,8 @@ from articles.mt.packages import (
     installed_packages,
     require_model,
 )
-from articles.mt.translate import pending_articles, request_translation, translate_article
+from articles.mt.translate import apply_translation, pending_articles
+from articles.tasks import request_translation
 from articles.workers import alive_workers
 
 
@@ -124,7 +125,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         totals = {"mt": 0, "tm": 0, "kept": 0}
         for article_id in ids:
-            result = translate_article(article_id=article_id).as_dict()
+            result = apply_translation(article_id=article_id).as_dict()
             for key in totals:
                 totals[key] += result[key]
             self.stdout.write(

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from articles.models import Article, ArticleStatus, TranslationRun
 from articles.mt.packages import require_model
-from articles.mt.translate import request_translation
+from articles.tasks import request_translation
 
 
 def needs_translation() -> Q:

@@ -32,7 +32,7 @@ def run_checks_on_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_segment_mt_confidence"),
+        ("articles", "0011_search_word_parts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,20 +1,26 @@
-"""`manage.py demo`: the embedded default's demo data and a login to print."""
+"""`manage.py demo`: the embedded default's demo data and a login to print.
+
+It lives in annotations because it runs both apps' work: the import, then the suggestions.
+"""
 
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from annotations.services import suggest_for_article
+from annotations.suggestions import suggest_for_article
+from articles.import_runs import run_batch
 from articles.importers.source import ImportSource
 from articles.models import Article, ImportBatch
-from articles.services import run_batch
 
-SEED = Path(__file__).resolve().parents[2] / "demo" / "seed_article.txt"
+
+def seed_path() -> Path:
+    return Path(apps.get_app_config("articles").path) / "demo" / "seed_article.txt"
 
 
 class Command(BaseCommand):
@@ -40,8 +46,9 @@ class Command(BaseCommand):
             login_file.chmod(0o600)
         password = login_file.read_text(encoding="utf-8").splitlines()[1]
 
-        batch = ImportBatch.objects.create(filename=SEED.name, created_by=user)
-        summary = run_batch(batch=batch, sources=[ImportSource.from_path(SEED)])
+        seed = seed_path()
+        batch = ImportBatch.objects.create(filename=seed.name, created_by=user)
+        summary = run_batch(batch=batch, sources=[ImportSource.from_path(seed)])
         self.stdout.write(f"Demo article: {summary.line()}")
         # Knowledge-base names in the Persian show at once; the English waits for a real model.
         for article_id in Article.objects.filter(import_batch=batch).values_list("pk", flat=True):

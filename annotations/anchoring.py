@@ -1,0 +1,59 @@
+"""Re-anchoring: target-side mentions follow a corrected text through a diff of old and new."""
+
+from __future__ import annotations
+
+import difflib
+
+from annotations.models import Mention, MentionSide
+from articles.text.chars import is_word_char
+
+
+def reanchor(*, segment_id: int, old: str, new: str) -> None:
+    """Move target-side mentions with the text around them after an edit.
+
+    A mention whose own text was changed is flagged `needs_review` (offsets mapped as well as
+    the diff allows), never silently moved onto other words; one whose text was deleted outright
+    goes.
+    """
+    mentions = list(Mention.objects.filter(segment_id=segment_id, side=MentionSide.TARGET))
+    if not mentions or old == new:
+        return
+    blocks = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+
+    def position(offset: int, *, at_end: bool) -> tuple[int, bool]:
+        """Map a start (or end) offset of `old` into `new`; say whether it sat in kept text.
+
+        Insertions exactly at a boundary fall outside the span; inside it they change its text.
+        """
+        for op, i1, i2, j1, j2 in blocks:
+            if i1 == i2:
+                continue
+            if (i1 < offset <= i2) if at_end else (i1 <= offset < i2):
+                if op == "equal":
+                    return j1 + offset - i1, True
+                return (j2 if at_end else j1), False
+        return len(new), False
+
+    def edge(text: str, index: int) -> bool:
+        return 0 <= index < len(text) and is_word_char(text[index])
+
+    for mention in mentions:
+        start, start_kept = position(mention.start, at_end=False)
+        end, end_kept = position(mention.end, at_end=True)
+        # Same characters, but now glued to a new word ("Russia" in "Russians"): not the same.
+        same_edges = edge(old, mention.start - 1) == edge(new, start - 1) and edge(
+            old, mention.end
+        ) == edge(new, end)
+        covered_unchanged = (
+            start_kept and end_kept and same_edges and new[start:end] == mention.text
+        )
+        if covered_unchanged:
+            mention.start, mention.end = start, end
+        else:
+            start, end = min(start, len(new)), min(end, len(new))
+            if start >= end:
+                mention.delete()
+                continue
+            mention.start, mention.end = start, end
+            mention.needs_review = True
+        mention.save(update_fields=["start", "end", "needs_review", "updated_at"])

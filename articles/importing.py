@@ -1,0 +1,274 @@
+"""Importing one article: create, update or skip it by its identity, in one transaction.
+
+Reading files and running a batch of them is `articles/import_runs.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from articles.importers.records import ArticleInput
+from articles.importers.source import Origin
+from articles.models import (
+    Article,
+    ImportBatch,
+    Revision,
+    RevisionOrigin,
+    Segment,
+    SegmentKind,
+    SegmentStatus,
+    SourceVersion,
+    Tag,
+)
+from articles.quality.store import fill as fill_checks
+from articles.search_index import refresh_search_text
+from articles.text.segment import split_sentences
+
+
+class Outcome:
+    CREATED = "created"
+    UPDATED = "updated"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of record another app stores itself (annotations: an exported article with its
+    mentions), registered from that app's `AppConfig.ready()` so articles need not know it.
+
+    `store(fields=, raw_text=, user=, batch=)` returns an outcome and a warning, as
+    `import_article` does, and raises InvalidRecord for a record it cannot use.
+    """
+
+    name: str
+    matches: Callable[[dict | None], bool]
+    store: Callable[..., tuple[str, str | None]]
+
+
+_record_kinds: dict[str, RecordKind] = {}
+
+
+def register_record_kind(kind: RecordKind) -> None:
+    _record_kinds[kind.name] = kind
+
+
+def record_kind_for(fields: dict | None) -> RecordKind | None:
+    return next((kind for kind in _record_kinds.values() if kind.matches(fields)), None)
+
+
+class TagCache:
+    """Tag ids by name for one import run, so each tag costs one query at most."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+
+    def ids(self, names: list[str]) -> list[int]:
+        result = []
+        for name in names:
+            if name not in self._ids:
+                self._ids[name] = Tag.objects.get_or_create(name=name)[0].pk
+            result.append(self._ids[name])
+        return result
+
+
+def _align_translation(data: ArticleInput) -> tuple[dict[int, str], str | None]:
+    """Map an imported English translation onto segment positions, sentence for sentence.
+
+    Returns the texts by position and, when the body cannot be aligned, why not.
+    """
+    texts: dict[int, str] = {}
+    translation = data.translation
+    if translation is None:
+        return texts, None
+    rest = [draft for draft in data.segments if draft.kind != SegmentKind.TITLE]
+    if translation.title:
+        texts[0] = translation.title
+    if not translation.body:
+        return texts, None
+    sentences = [
+        sentence
+        for line in translation.body.splitlines()
+        if line.strip()
+        for sentence in split_sentences(line.strip())
+    ]
+    if len(sentences) != len(rest):
+        return texts, (
+            f"translation body not applied: {len(sentences)} English sentences "
+            f"for {len(rest)} Persian segments"
+        )
+    for draft, sentence in zip(rest, sentences, strict=True):
+        texts[draft.position] = sentence
+    return texts, None
+
+
+def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
+    translations, warning = _align_translation(data)
+    segments = [
+        Segment(
+            article=article,
+            position=draft.position,
+            kind=draft.kind,
+            paragraph=draft.paragraph,
+            source_text=draft.text,
+            source_key=Segment.key_for(draft.text),
+            target_text=translations.get(draft.position, ""),
+            status=SegmentStatus.EDITED if draft.position in translations else SegmentStatus.EMPTY,
+            version=1,
+            updated_by=user,
+        )
+        for draft in data.segments
+    ]
+    for segment in segments:
+        fill_checks(segment)
+    segments = Segment.objects.bulk_create(segments)
+    record_imported_targets(segments, user=user)
+    return warning
+
+
+def record_imported_targets(segments: list[Segment], *, user) -> None:
+    """An `import` revision for every segment that arrived with a translation."""
+    Revision.objects.bulk_create(
+        Revision(
+            segment=segment,
+            text=segment.target_text,
+            origin=RevisionOrigin.IMPORT,
+            author=user,
+            version=segment.version,
+        )
+        for segment in segments
+        if segment.target_text
+    )
+
+
+def _apply_fields(article: Article, data: ArticleInput, *, batch: ImportBatch | None) -> None:
+    article.external_id = data.external_id
+    article.url = data.url
+    article.title = data.title
+    article.raw_text = data.raw_text
+    article.content_hash = data.content_hash
+    article.source_format = data.source_format
+    article.source_language = data.source_language
+    article.published_at = data.published_at
+    article.scraped_at = data.scraped_at
+    article.import_batch = batch
+
+
+def _set_tags(article: Article, names: list[str], tags: TagCache, *, new: bool) -> None:
+    if new:
+        Through = Article.tags.through
+        Through.objects.bulk_create(
+            Through(article_id=article.pk, tag_id=tag_id) for tag_id in tags.ids(names)
+        )
+    else:
+        article.tags.set(tags.ids(names))
+
+
+def _later_in_same_file(article: Article, origin: Origin | None) -> bool:
+    """Whether the article's current text came from an earlier record of the record's own file."""
+    if origin is None:
+        return False
+    return article.source_versions.filter(
+        content_hash=article.content_hash,
+        file_sha256=origin.file_sha256,
+        file_position__lt=origin.position,
+    ).exists()
+
+
+def _write_article(
+    data: ArticleInput,
+    *,
+    user,
+    batch: ImportBatch | None,
+    tags: TagCache,
+    known_new: bool,
+    origin: Origin | None,
+) -> tuple[str, str | None]:
+    # A new identity is inserted straight away: the unique key catches a concurrent twin.
+    article = (
+        None
+        if known_new
+        else Article.objects.select_for_update().filter(identity=data.identity).first()
+    )
+    versions = article.source_versions if article is not None else None
+    if article is None:
+        article = Article(identity=data.identity, imported_by=user)
+        _apply_fields(article, data, batch=batch)
+        article.save(force_insert=True)
+        outcome = Outcome.CREATED
+    elif article.content_hash == data.content_hash:
+        return Outcome.SKIPPED, None
+    elif (
+        origin
+        and versions.filter(
+            file_sha256=origin.file_sha256, file_position__gt=origin.position
+        ).exists()
+    ):
+        # Within a file the later record wins, also when this file is imported again after an
+        # interruption that failed this record but not the later one.
+        return Outcome.SKIPPED, "a later record of this file already gave this article its text"
+    elif (
+        not _later_in_same_file(article, origin)
+        and versions.filter(content_hash=data.content_hash).exists()
+    ):
+        return Outcome.SKIPPED, "an older text of this article was met again and not applied"
+    elif article.is_touched():
+        return Outcome.SKIPPED, "the text changed, but editors have worked on this article"
+    else:
+        article.segments.all().delete()
+        _apply_fields(article, data, batch=batch)
+        article.save()
+        outcome = Outcome.UPDATED
+    warning = _create_segments(article, data, user)
+    refresh_search_text(article.pk)
+    _set_tags(article, data.tags, tags, new=outcome == Outcome.CREATED)
+    where = {
+        "batch": batch,
+        "file_sha256": origin.file_sha256 if origin else "",
+        "file_position": origin.position if origin else None,
+    }
+    # A text met before and applied again (a later record of the file) moves its version along.
+    met_before = outcome == Outcome.UPDATED and versions.filter(
+        content_hash=data.content_hash
+    ).update(**where)
+    if not met_before:
+        SourceVersion.objects.create(article=article, content_hash=data.content_hash, **where)
+    return outcome, warning
+
+
+def import_article(
+    *,
+    data: ArticleInput,
+    user=None,
+    batch: ImportBatch | None = None,
+    tags: TagCache | None = None,
+    origin: Origin | None = None,
+) -> tuple[str, str | None]:
+    """Create, update or skip one article by its identity, all in one transaction.
+
+    `origin` (the file and the record's place in it) lets a later record of the same file win.
+    Returns the outcome and a warning for the user, if any.
+    """
+    tags = tags or TagCache()
+    current = Article.objects.filter(identity=data.identity).values_list("content_hash", flat=True)
+    current_hash = current.first()
+    if current_hash == data.content_hash:
+        return Outcome.SKIPPED, None
+    try:
+        with transaction.atomic():
+            return _write_article(
+                data,
+                user=user,
+                batch=batch,
+                tags=tags,
+                known_new=current_hash is None,
+                origin=origin,
+            )
+    except IntegrityError:
+        # Another import created this article meanwhile: take this record as a re-import.
+        with transaction.atomic():
+            return _write_article(
+                data, user=user, batch=batch, tags=tags, known_new=False, origin=origin
+            )
