@@ -7,13 +7,17 @@ class AnnotationsConfig(AppConfig):
 
     def ready(self) -> None:
         from annotations import receivers  # noqa: F401  (connects to articles' signals)
+        from annotations.checks import entities
         from annotations.restore import is_export_record, restore_article
         from annotations.review import SegmentMentions, review_context
         from articles import review_parts
         from articles.importing import RecordKind, register_record_kind
+        from articles.quality import register
 
         # An exported article imported again comes back with its mentions.
         register_record_kind(
             RecordKind(name="export", matches=is_export_record, store=restore_article)
         )
         review_parts.contribute(rows=SegmentMentions, page=review_context)
+        # Tags entered in the Persian are checked for in the English, among articles' checks.
+        register("entities")(entities)

@@ -25,6 +25,9 @@ from annotations.models import (
 from annotations.spans import crosses, fits
 from articles.models import Segment
 
+# A segment's checks read its tags (the entities check): each change of tags runs them again.
+from articles.quality.store import recheck
+
 
 class MentionError(ValueError):
     """A mention that does not fit its segment's text; the message says what is wrong."""
@@ -105,7 +108,7 @@ def create_mention(
             return duplicate
         if duplicate:
             raise MentionError(f"[{start}:{end}] is already tagged with this entity.")
-        return Mention.objects.create(
+        mention = Mention.objects.create(
             segment=segment,
             side=side,
             start=start,
@@ -116,6 +119,8 @@ def create_mention(
             origin=origin,
             author=user,
         )
+        recheck([segment.pk])
+    return mention
 
 
 def update_mention(mention: Mention, *, user=None, **changes) -> Mention:
@@ -157,6 +162,7 @@ def update_mention(mention: Mention, *, user=None, **changes) -> Mention:
         if user is not None:
             mention.author = user
         mention.save()
+        recheck([mention.segment_id])
     return mention
 
 
@@ -180,6 +186,7 @@ def delete_mention(mention: Mention) -> None:
                 entity_id=mention.entity_id,
             )
         mention.delete()
+        recheck([mention.segment_id])
 
 
 def accept_suggestions(*, article_id: int, entity_id: int | None = None, user=None) -> int:
@@ -200,7 +207,7 @@ def tag_all(*, article_id: int, side: str, text: str, entity: Entity, user=None)
     so a correction committing meanwhile is either seen whole or waits.
     """
     finder = Gazetteer([(entity.pk, entity.type, side, text)])
-    created = 0
+    created, changed = 0, set()
     with transaction.atomic():
         segments = (
             Segment.objects.filter(article_id=article_id)
@@ -234,4 +241,6 @@ def tag_all(*, article_id: int, side: str, text: str, entity: Entity, user=None)
                 )
                 taken.append((match.start, match.end))
                 created += 1
+                changed.add(segment.pk)
+        recheck(changed)
     return created

@@ -1,17 +1,17 @@
 """Annotations' part of the review page (articles/review_parts.py): mentions marked in the
-rows, terminology gaps under them, and the article's entities beside them."""
+rows and the article's entities beside them. (A tagged entity missing from the English is the
+`entities` quality check: annotations/checks.py.)"""
 
 from __future__ import annotations
 
 from annotations.failures import failures_for
 from annotations.highlight import highlight
 from annotations.models import EntityType, Mention
-from annotations.suggestions import terminology_gaps
 from articles.models import Article, Segment
 
 
 class SegmentMentions:
-    """The mentions of a set of segments, fetched in one query, and the rows' warnings."""
+    """The mentions of a set of segments, fetched in one query."""
 
     def __init__(self, segments: list[Segment]) -> None:
         mentions = list(
@@ -20,7 +20,6 @@ class SegmentMentions:
         self._by_side: dict[tuple[int, str], list[Mention]] = {}
         for mention in mentions:
             self._by_side.setdefault((mention.segment_id, mention.side), []).append(mention)
-        self.gaps = terminology_gaps(segments=segments, mentions=mentions) if mentions else {}
 
     def html(self, segment: Segment, side: str) -> str:
         text = segment.source_text if side == "source" else segment.target_text

@@ -16,6 +16,7 @@ from annotations.mentions import side_text
 from annotations.models import Entity, Mention, MentionOrigin, MentionSide, RejectedSuggestion
 from annotations.spans import fits
 from articles.models import Segment
+from articles.quality.store import recheck
 
 # The gazetteer: built once per process and knowledge-base version.
 _gazetteer_lock = threading.Lock()
@@ -67,6 +68,7 @@ def suggest_for_article(*, article_id: int) -> int:
         )
         new = _suggestions(found, article_id=article_id, segments=segments)
         _insert(new)
+        recheck({row[0] for row in new})
     clear_failures(article_id=article_id)
     return len(new)
 

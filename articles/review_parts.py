@@ -1,12 +1,13 @@
 """What other apps add to the review page, registered from their `AppConfig.ready()`.
 
-The page is articles' own; marks inside a segment's text (annotations' mentions), warnings under
-a row and extra page context come from apps above it, which articles never imports.
+The page is articles' own; marks inside a segment's text (annotations' mentions) and extra page
+context come from apps above it, which articles never imports. (What is wrong with a row is its
+stored quality checks, to which apps add checks of their own: articles/quality.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Protocol
 
 from django.utils.html import escape
@@ -15,17 +16,13 @@ from articles.models import Article, Segment
 
 
 class RowMarks(Protocol):
-    """A set of rows' text as HTML, and per segment id the warnings to show under its row."""
-
-    gaps: dict[int, Sequence[str]]
+    """A set of rows' text as HTML."""
 
     def html(self, segment: Segment, side: str) -> str: ...
 
 
 class PlainRows:
-    """Rows without marks: the text escaped, no warnings."""
-
-    gaps: dict[int, Sequence[str]] = {}
+    """Rows without marks: the text escaped."""
 
     def __init__(self, segments: list[Segment]) -> None:
         pass

@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from articles import review_parts
 from articles.editing import MAX_TARGET_LENGTH
@@ -114,7 +116,8 @@ def _row(segment: Segment, labels: _ModelLabels, marks: review_parts.RowMarks) -
         "target_text": segment.target_text,
         "source_html": marks.html(segment, "source"),
         "target_html": marks.html(segment, "target"),
-        "gaps": marks.gaps.get(pk, ()),
+        "checks": segment.checks,
+        "confidence": _confidence(segment),
         "mt_text": segment.mt_text,
         "mt_model": segment.mt_model,
         "mt_changed": bool(segment.mt_text) and segment.target_text != segment.mt_text,
@@ -124,7 +127,20 @@ def _row(segment: Segment, labels: _ModelLabels, marks: review_parts.RowMarks) -
         "row_url": urls["row"].format(pk),
         "history_url": urls["history"].format(pk),
         "mt_url": urls["mt"].format(pk),
+        "dismiss_url": urls["dismissals"].format(pk),
     }
+
+
+def _confidence(segment: Segment) -> dict | None:
+    """The marker of how sure MT was of this row, while the row is still its translation."""
+    if segment.mt_confidence is None or segment.target_text != segment.mt_text:
+        return None
+    level = next(
+        name
+        for bound, name in ((0.4, "low"), (0.7, "mid"), (1.01, "high"))
+        if segment.mt_confidence < bound
+    )
+    return {"percent": str(round(segment.mt_confidence * 100)), "level": level}
 
 
 @functools.cache
@@ -134,6 +150,7 @@ def _row_urls() -> dict[str, str]:
         "row": _url_pattern("segment-row"),
         "history": _url_pattern("segment-history"),
         "mt": _url_pattern("segment-mt"),
+        "dismissals": _url_pattern("segment-dismissals"),
     }
 
 
@@ -195,9 +212,23 @@ def segment_mt(request: HttpRequest, pk: int) -> HttpResponse:
     changed = segment.mt_text and segment.target_text != segment.mt_text
     context = {
         "segment": segment,
+        "mt_html": _marked_unsure(segment.mt_text, segment.mt_low_confidence or []),
         "mt_diff": word_diff(segment.mt_text, segment.target_text) if changed else None,
+        "test_model": _ModelLabels().is_test(segment.mt_model),
     }
     return render(request, "articles/review.html#mt-detail", context)
+
+
+def _marked_unsure(text: str, spans: list) -> str:
+    """The MT text with the words the model was least sure of in <mark class="unsure">."""
+    parts, at = [], 0
+    for start, end in sorted(spans):
+        if at <= start < end <= len(text):
+            parts.append(escape(text[at:start]))
+            parts.append(format_html('<mark class="unsure">{}</mark>', text[start:end]))
+            at = end
+    parts.append(escape(text[at:]))
+    return mark_safe("".join(parts))  # every piece escaped above
 
 
 def segment_history(request: HttpRequest, pk: int) -> HttpResponse:

@@ -19,7 +19,6 @@ from django.utils import timezone
 from articles.models import (
     Article,
     ArticleStatus,
-    CheckDismissal,
     Revision,
     RevisionOrigin,
     Segment,
@@ -27,7 +26,7 @@ from articles.models import (
 )
 from articles.mt.engine import Scored, get_engine
 from articles.mt.packages import require_model
-from articles.quality.store import evaluate
+from articles.quality.store import dismissals_of, evaluate
 from articles.search_index import refresh_search_text
 from articles.signals import article_translated
 
@@ -120,18 +119,6 @@ def _write(
     )
 
 
-def _dismissed(segments: list[Segment]) -> dict[tuple[int, str], set[str]]:
-    """Checks dismissed on these segments, by segment and the text they were dismissed on: a
-    translation made again may come out as that text."""
-    found: dict[tuple[int, str], set[str]] = {}
-    rows = CheckDismissal.objects.filter(segment__in=segments).values_list(
-        "segment_id", "target_text", "check_name"
-    )
-    for segment_id, text, check in rows:
-        found.setdefault((segment_id, text), set()).add(check)
-    return found
-
-
 def apply_translation(*, article_id: int, again: bool = False) -> TranslationResult:
     """Translate an article's empty segments (with `again`, also those still as machine
     translation left them); idempotent, safe to run again after a crash."""
@@ -163,7 +150,8 @@ def apply_translation(*, article_id: int, again: bool = False) -> TranslationRes
             for segment, scored in zip(rest, translations, strict=True)
             if scored.text
         }
-    dismissed = _dismissed(pending) if again else {}
+    # A translation made again may come out as a text a check was dismissed on.
+    dismissed = dismissals_of(pending) if again else {}
     mt_author = system_user(f"mt:{result.model}") if machine else None
     tm_author = system_user(TM_LABEL) if memory else None
     now = timezone.now()

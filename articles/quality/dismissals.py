@@ -27,7 +27,7 @@ def dismiss(*, segment_id: int, check: str, user) -> CheckDismissal:
             check_name=check,
             defaults={"target_text": segment.target_text, "dismissed_by": user},
         )
-        recheck(segment)
+        recheck([segment.pk])
     return dismissal
 
 
@@ -37,5 +37,5 @@ def restore(*, segment_id: int, check: str) -> bool:
         segment = Segment.objects.select_for_update().get(pk=segment_id)
         deleted, _ = CheckDismissal.objects.filter(segment=segment, check_name=check).delete()
         if deleted:
-            recheck(segment)
+            recheck([segment.pk])
     return bool(deleted)

@@ -55,21 +55,41 @@ def dismissed_for(segment_id: int, target: str) -> list[str]:
     )
 
 
-def recheck(segment) -> dict:
-    """Run the checks again on a stored segment, honouring its dismissals; saves and returns the
-    fields."""
+def dismissals_of(segments) -> dict[tuple[int, str], set[str]]:
+    """The checks dismissed on these segments, by segment and the text they were dismissed on."""
+    from articles.models import CheckDismissal
+
+    found: dict[tuple[int, str], set[str]] = {}
+    rows = CheckDismissal.objects.filter(segment__in=segments).values_list(
+        "segment_id", "target_text", "check_name"
+    )
+    for segment_id, text, check in rows:
+        found.setdefault((segment_id, text), set()).add(check)
+    return found
+
+
+def recheck(segment_ids) -> None:
+    """Run the checks again on stored segments (their text, or what a check reads beside it,
+    changed), honouring their dismissals."""
     from articles.models import Segment, SegmentStatus
 
-    if segment.status == SegmentStatus.EMPTY and not segment.target_text:
-        fields = unchecked()
-    else:
-        fields = evaluate(
-            segment.source_text,
-            segment.target_text,
-            dismissed=dismissed_for(segment.pk, segment.target_text),
-            segment_id=segment.pk,
+    segments = list(
+        Segment.objects.filter(pk__in=list(segment_ids)).only(
+            "pk", "source_text", "target_text", "status"
         )
-    Segment.objects.filter(pk=segment.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(segment, name, value)
-    return fields
+    )
+    if not segments:
+        return
+    dismissed = dismissals_of(segments)
+    for segment in segments:
+        if segment.status == SegmentStatus.EMPTY and not segment.target_text:
+            fields = unchecked()
+        else:
+            fields = evaluate(
+                segment.source_text,
+                segment.target_text,
+                dismissed=dismissed.get((segment.pk, segment.target_text), ()),
+                segment_id=segment.pk,
+            )
+        segment.checks, segment.failing_checks = fields["checks"], fields["failing_checks"]
+    Segment.objects.bulk_update(segments, ["checks", "failing_checks"])

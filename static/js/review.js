@@ -586,6 +586,24 @@ function onClick(event) {
   else if (target.matches("[data-retry]")) save(row, { advance: false });
   else if (target.matches("[data-discard-draft]")) discardDraft(row);
   else if (target.matches("[data-keep-theirs]")) dropDrafts(row.dataset.segmentId);
+  else if (target.matches(".dismiss-check")) dismissCheck(target, row);
+}
+
+// A reviewer's "this is fine" on one failing check of a row: kept on the server with who and
+// when, then the row is fetched again without it.
+async function dismissCheck(button, row) {
+  const check = button.dataset.check;
+  button.disabled = true;
+  try {
+    await api("POST", button.dataset.url, { check });
+    await refreshRows([row.dataset.segmentId]);
+    say(`The ${check} check is dismissed on row ${rowNumber(row)}.`);
+  } catch (error) {
+    button.disabled = false;
+    const message = row.querySelector(".row-message");
+    message.textContent = `The ${check} check was not dismissed: ${error.message}.`;
+    message.hidden = false;
+  }
 }
 
 if (review) {
