@@ -25,6 +25,7 @@ from articles.models import (
 )
 from articles.search import refresh_search_text
 from articles.services import Outcome, record_imported_targets
+from articles.text.normalize import fold
 from articles.text.pipeline import PreparedText
 
 ARTICLE_STATUSES = {status.label: status.value for status in ArticleStatus}
@@ -85,6 +86,7 @@ def _segment(fields: dict, *, article: Article, index: int) -> Segment:
         paragraph=paragraph,
         source_text=source_text,
         source_key=Segment.key_for(source_text),
+        source_fold=fold(source_text),
         mt_text=_text(fields, "mt_text"),
         mt_model=_text(fields, "mt_model"),
         target_text=_text(fields, "target_text"),

@@ -24,6 +24,7 @@ from articles.editing import (
     save_segment,
 )
 from articles.filters import ArticleFilter, SegmentFilter
+from articles.matches_api import SegmentMatchesMixin
 from articles.models import Article, ImportBatch, Segment, SegmentKind, TranslationRun
 from articles.mt.packages import PackageError
 from articles.mt.runs import run_progress, start_run
@@ -225,6 +226,7 @@ class CanEditSegments(permissions.BasePermission):
 
 
 class SegmentViewSet(
+    SegmentMatchesMixin,
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,

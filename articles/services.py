@@ -35,6 +35,7 @@ from articles.mt.packages import PackageError
 from articles.mt.translate import request_translation
 from articles.retries import describe_error
 from articles.search import refresh_search_text
+from articles.text.normalize import fold
 from articles.text.segment import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
             paragraph=draft.paragraph,
             source_text=draft.text,
             source_key=Segment.key_for(draft.text),
+            source_fold=fold(draft.text),
             target_text=translations.get(draft.position, ""),
             status=SegmentStatus.EDITED if draft.position in translations else SegmentStatus.EMPTY,
             version=1,
