@@ -36,9 +36,13 @@ class MatchSerializer(serializers.Serializer):
     )
 
 
+# Versions are 32-bit in the database; ids 64-bit (SQLite cannot compare larger integers).
+MAX_VERSION = 2**31 - 1
+
+
 class TargetSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    version = serializers.IntegerField(min_value=1)
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION)
 
 
 class OfferTargetSerializer(TargetSerializer):
