@@ -156,3 +156,20 @@ def test_percent_signs_and_underscores_in_a_source_are_plain_text():
 
     (match,) = [m for m in find_matches(_open(source)) if m.percent == 100]
     assert match.segment_id == row.pk
+
+
+def test_the_migration_fills_the_folded_source_of_existing_rows():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("articles.migrations.0012_segment_source_fold")
+    rows = [SegmentFactory(source_text=source) for source in (MEETING_ARABIC, OIL)]
+    Segment.objects.update(source_fold="")
+
+    migration.fill_source_fold(apps, None)
+
+    assert [Segment.objects.get(pk=row.pk).source_fold for row in rows] == [
+        fold(MEETING),
+        fold(OIL_LATIN),
+    ]
