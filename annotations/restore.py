@@ -27,6 +27,7 @@ from articles.models import (
 )
 from articles.quality.store import fill as fill_checks
 from articles.search_index import refresh_search_text
+from articles.text.normalize import fold
 
 ARTICLE_STATUSES = {status.label: status.value for status in ArticleStatus}
 SEGMENT_STATUSES = {status.label: status.value for status in SegmentStatus}
@@ -86,6 +87,7 @@ def _segment(fields: dict, *, article: Article, index: int) -> Segment:
         paragraph=paragraph,
         source_text=source_text,
         source_key=Segment.key_for(source_text),
+        source_fold=fold(source_text),
         mt_text=_text(fields, "mt_text"),
         mt_model=_text(fields, "mt_model"),
         target_text=_text(fields, "target_text"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -22,7 +20,9 @@ from articles.editing import (
     approve_segments,
     save_segment,
 )
+from articles.etags import parse_etag
 from articles.filters import ArticleFilter, SegmentFilter
+from articles.matches_api import SegmentMatchesMixin
 from articles.models import Article, ImportBatch, Segment, SegmentKind, TranslationRun
 from articles.mt.packages import PackageError
 from articles.mt.status import mt_status, translation_state
@@ -183,33 +183,8 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(TranslationRunSerializer(run_progress(found)).data)
 
 
-# Versions live in a 32-bit integer column: no segment can be at a higher one.
-MAX_VERSION = 2**31 - 1
-_ETAG = re.compile(r'(?:W/)?"?([0-9]+)"?')
-
-
-def parse_etag(value: str) -> int:
-    """The version in an If-Match header: `"3"`, `W/"3"` or a bare 3.
-
-    Raises ValueError with a message for the client: ASCII digits only (int() would take "١"),
-    checked for length before converting (int() refuses 4,300 digits and more).
-    """
-    value = value.strip()
-    match = _ETAG.fullmatch(value)
-    if match is None:
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        raise ValueError(f'If-Match must be a segment ETag such as "3", not {shown!r}.')
-    digits = match.group(1).lstrip("0")
-    if not digits or len(digits) > len(str(MAX_VERSION)) or int(digits) > MAX_VERSION:
-        shown = digits[:12] + "…" if len(digits) > 12 else digits or "0"
-        raise ValueError(
-            f"If-Match names version {shown}, which no segment can have (versions run from 1 "
-            f'to {MAX_VERSION}); send the ETag you read, e.g. If-Match: "3".'
-        )
-    return int(digits)
-
-
 class SegmentViewSet(
+    SegmentMatchesMixin,
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,
     viewsets.GenericViewSet,

@@ -25,6 +25,7 @@ from articles.models import (
 )
 from articles.quality.store import fill as fill_checks
 from articles.search_index import refresh_search_text
+from articles.text.normalize import fold
 from articles.text.segment import split_sentences
 
 
@@ -114,6 +115,7 @@ def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
             paragraph=draft.paragraph,
             source_text=draft.text,
             source_key=Segment.key_for(draft.text),
+            source_fold=fold(draft.text),
             target_text=translations.get(draft.position, ""),
             status=SegmentStatus.EDITED if draft.position in translations else SegmentStatus.EMPTY,
             version=1,

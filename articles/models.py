@@ -183,6 +183,11 @@ class Segment(models.Model):
         editable=False,
         help_text="SHA-256 of the folded source text: the translation-memory key.",
     )
+    source_fold = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The folded source text (fold()): what fuzzy matches compare (articles.matches).",
+    )
     mt_text = models.TextField(blank=True)
     mt_model = models.CharField(max_length=200, blank=True)
     mt_confidence = models.FloatField(

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from articles.models import Article, Segment, SegmentKind
+from articles.text.normalize import fold
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -42,3 +43,4 @@ class SegmentFactory(factory.django.DjangoModelFactory):
     kind = SegmentKind.BODY
     source_text = "این یک جمله است."
     source_key = factory.LazyAttribute(lambda segment: Segment.key_for(segment.source_text))
+    source_fold = factory.LazyAttribute(lambda segment: fold(segment.source_text))

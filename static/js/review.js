@@ -405,6 +405,8 @@ async function save(row, { advance }) {
       if (response.ok) {
         dropDrafts(segmentId);
         articleChanged();
+        // matches.js offers the correction to other rows with the same Persian.
+        document.body.dispatchEvent(new CustomEvent("segment-saved", { detail: { row: fresh } }));
         if (advance) focusRow(neighbour(fresh, 1) || fresh, { edit: Boolean(neighbour(fresh, 1)) });
         else focusRow(fresh, { edit: false });
       } else {
