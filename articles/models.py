@@ -209,7 +209,7 @@ class Segment(models.Model):
         "[{check, message, start, end}] (articles/quality).",
     )
     failing_checks = models.PositiveSmallIntegerField(
-        default=0, help_text="How many checks fail: the length of `checks`."
+        default=0, help_text="How many checks fail (each once, however many places it flags)."
     )
     status = models.PositiveSmallIntegerField(
         choices=SegmentStatus.choices, default=SegmentStatus.EMPTY

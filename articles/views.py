@@ -116,7 +116,7 @@ def _row(segment: Segment, labels: _ModelLabels, marks: review_parts.RowMarks) -
         "target_text": segment.target_text,
         "source_html": marks.html(segment, "source"),
         "target_html": marks.html(segment, "target"),
-        "checks": segment.checks,
+        "checks": _by_check(segment.checks),
         "confidence": _confidence(segment),
         "mt_text": segment.mt_text,
         "mt_model": segment.mt_model,
@@ -129,6 +129,19 @@ def _row(segment: Segment, labels: _ModelLabels, marks: review_parts.RowMarks) -
         "mt_url": urls["mt"].format(pk),
         "dismiss_url": urls["dismissals"].format(pk),
     }
+
+
+def _by_check(findings: list[dict]) -> list[dict]:
+    """One line per failing check (it is dismissed as a whole): its first message, and how
+    many more places fail it."""
+    lines: dict[str, dict] = {}
+    for finding in findings:
+        line = lines.get(finding["check"])
+        if line is None:
+            lines[finding["check"]] = {**finding, "more": 0}
+        else:
+            line["more"] += 1
+    return list(lines.values())
 
 
 def _confidence(segment: Segment) -> dict | None:

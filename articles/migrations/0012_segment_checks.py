@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             model_name="segment",
             name="failing_checks",
             field=models.PositiveSmallIntegerField(
-                default=0, help_text="How many checks fail: the length of `checks`."
+                default=0, help_text="How many checks fail (each once, however many places it flags)."
             ),
         ),
         migrations.CreateModel(

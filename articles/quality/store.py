@@ -16,15 +16,15 @@ from articles.quality.base import Context, run_checks
 def evaluate(
     source: str, target: str, *, dismissed: Iterable[str] = (), segment_id: int | None = None
 ) -> dict:
-    """The fields a segment stores for this target: `checks` (failing, not dismissed) and their
-    count `failing_checks`."""
+    """The fields a segment stores for this target: `checks`, the findings of the checks that
+    fail (dismissed ones left out), and `failing_checks`, how many checks fail."""
     skip = set(dismissed)
     findings = [
         finding.as_dict()
         for finding in run_checks(source, target, Context(segment_id=segment_id))
         if finding.check not in skip
     ]
-    return {"checks": findings, "failing_checks": len(findings)}
+    return {"checks": findings, "failing_checks": len({f["check"] for f in findings})}
 
 
 def unchecked() -> dict:

@@ -88,7 +88,7 @@ def test_machine_translation_stores_its_checks(mt_model, tmp_path):
     assert segment.status == SegmentStatus.MACHINE
     # The test model writes random words, never the number 22.
     assert "numbers" in {f["check"] for f in segment.checks}
-    assert segment.failing_checks == len(segment.checks)
+    assert segment.failing_checks == len({f["check"] for f in segment.checks})
 
 
 def test_the_article_detail_carries_each_segments_checks(tmp_path):
@@ -258,3 +258,12 @@ def test_the_list_page_sorts_the_least_confident_article_first(client):
     page = client.get("/articles/", {"sort": "confidence"}).content.decode()
     places = [page.index(f'data-article-id="{a.pk}"') for a in (unsure, sure, unscored)]
     assert places == sorted(places)
+
+
+def test_a_check_failing_in_several_places_counts_once():
+    from articles.quality.store import evaluate
+
+    fields = evaluate("خبر کوتاه", "The news (short) news news ذخیره and نفت")
+    checks = [finding["check"] for finding in fields["checks"]]
+    assert checks.count("persian_script") == 2
+    assert fields["failing_checks"] == len(set(checks))
