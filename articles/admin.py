@@ -68,29 +68,21 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
+_SEGMENT_KEYS = ("source_key", "source_fold")
+
+
 @admin.register(Segment)
 class SegmentAdmin(admin.ModelAdmin):
     list_display = ("article", "position", "kind", "status", "version", "updated_at")
     list_filter = ("kind", "status")
     search_fields = ("source_text", "target_text")
     list_select_related = ("article",)
+    # Every field shown, none editable (see has_change_permission); the lookup keys are internal.
+    exclude = _SEGMENT_KEYS
     readonly_fields = (
-        "article",
-        "position",
-        "kind",
-        "paragraph",
-        "source_text",
-        "mt_text",
-        "mt_model",
-        "target_text",
-        "status",
-        "version",
-        "edit_distance",
-        "edit_seconds",
-        "updated_by",
+        *(f.name for f in Segment._meta.fields if f.name not in ("id", *_SEGMENT_KEYS)),
         "review_link",
     )
-    exclude = ("source_key",)
     inlines = [RevisionInline]
 
     def has_change_permission(self, request, obj=None) -> bool:

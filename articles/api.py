@@ -20,7 +20,7 @@ from articles.editing import (
     approve_segments,
     save_segment,
 )
-from articles.etags import parse_etag
+from articles.etags import IF_MATCH, expected_version
 from articles.filters import ArticleFilter, SegmentFilter
 from articles.matches_api import SegmentMatchesMixin
 from articles.models import Article, ImportBatch, Segment, SegmentKind, TranslationRun
@@ -202,15 +202,7 @@ class SegmentViewSet(
 
     @extend_schema(
         request=SegmentWriteSerializer,
-        parameters=[
-            OpenApiParameter(
-                "If-Match",
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                description='The ETag of the version you edited, e.g. "3".',
-            )
-        ],
+        parameters=[IF_MATCH],
         responses={
             200: SegmentSerializer,
             400: OpenApiResponse(description="Malformed body or If-Match header."),
@@ -225,16 +217,7 @@ class SegmentViewSet(
 
         For htmx requests the answer is the segment's row on the review page, as HTML.
         """
-        header = request.headers.get("If-Match")
-        if not header:
-            return Response(
-                {"detail": 'If-Match is required: send the ETag you read, e.g. If-Match: "3".'},
-                status=status.HTTP_428_PRECONDITION_REQUIRED,
-            )
-        try:
-            version = parse_etag(header)
-        except ValueError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        version = expected_version(request)
         write = SegmentWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
         try:

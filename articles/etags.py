@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import APIException, ParseError
+
 # Versions live in a 32-bit integer column: no segment can be at a higher one.
 MAX_VERSION = 2**31 - 1
 _ETAG = re.compile(r'(?:W/)?"?([0-9]+)"?')
@@ -28,3 +31,30 @@ def parse_etag(value: str) -> int:
             f'to {MAX_VERSION}); send the ETag you read, e.g. If-Match: "3".'
         )
     return int(digits)
+
+
+# The header every versioned write of a segment takes, as the schema documents it.
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag of the segment as you read it, e.g. "3".',
+)
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_detail = 'If-Match is required: send the ETag you read, e.g. If-Match: "3".'
+    default_code = "precondition_required"
+
+
+def expected_version(request) -> int:
+    """The version a write names in If-Match: 428 without one, 400 for one that is no version."""
+    header = request.headers.get("If-Match")
+    if not header:
+        raise PreconditionRequired()
+    try:
+        return parse_etag(header)
+    except ValueError as error:
+        raise ParseError(str(error)) from None

@@ -3,14 +3,14 @@ articles.propagation), mixed into the segment viewset."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from articles.editing import EditRefused, StaleVersion
-from articles.etags import MAX_VERSION, parse_etag
+from articles.etags import IF_MATCH, MAX_VERSION, expected_version
 from articles.matches import MIN_SIMILARITY, find_matches
 from articles.models import Segment
 from articles.propagation import MAX_TARGETS, propagate, propagation_targets
@@ -113,15 +113,7 @@ class SegmentMatchesMixin:
     @extend_schema(
         methods=["POST"],
         request=PropagateSerializer,
-        parameters=[
-            OpenApiParameter(
-                "If-Match",
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                description='The ETag of this segment as you read it, e.g. "3".',
-            )
-        ],
+        parameters=[IF_MATCH],
         responses={
             200: PropagatedSerializer,
             403: OpenApiResponse(description="Viewers may not write."),
@@ -148,16 +140,7 @@ class SegmentMatchesMixin:
                     }
                 ).data
             )
-        header = request.headers.get("If-Match")
-        if not header:
-            return Response(
-                {"detail": 'If-Match is required: send the ETag you read, e.g. If-Match: "3".'},
-                status=status.HTTP_428_PRECONDITION_REQUIRED,
-            )
-        try:
-            version = parse_etag(header)
-        except ValueError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        version = expected_version(request)
         body = PropagateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         targets = {item["id"]: item["version"] for item in body.validated_data["segments"]}

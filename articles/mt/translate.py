@@ -16,14 +16,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from articles.models import (
-    Article,
-    ArticleStatus,
-    Revision,
-    RevisionOrigin,
-    Segment,
-    SegmentStatus,
-)
+from articles.models import Article, ArticleStatus, Revision, RevisionOrigin, Segment, SegmentStatus
 from articles.mt.engine import Scored, get_engine
 from articles.mt.packages import require_model
 from articles.quality.store import dismissals_of, evaluate
