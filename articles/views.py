@@ -167,10 +167,28 @@ def _row_urls() -> dict[str, str]:
     }
 
 
+# The review page's row views: every row in order, the rows failing a check, or every row with
+# the one MT was least sure of first (rows without a score last).
+ROW_VIEWS = {"all": "all rows", "checks": "failing checks", "confidence": "least confident first"}
+
+
+def _rows_shown(view: str, rows: list[Segment], shown: list[dict]) -> list[dict]:
+    if view == "checks":
+        return [row for segment, row in zip(rows, shown, strict=True) if segment.failing_checks]
+    if view == "confidence":
+        order = sorted(
+            range(len(rows)),
+            key=lambda i: (rows[i].mt_confidence is None, rows[i].mt_confidence or 0, i),
+        )
+        return [shown[i] for i in order]
+    return shown
+
+
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The review page: Persian beside English, one row per segment."""
     article = get_object_or_404(Article.objects.with_counts().prefetch_related("tags"), pk=pk)
     labels = _ModelLabels()
+    view = request.GET.get("rows") if request.GET.get("rows") in ROW_VIEWS else "all"
     rows = list(article.segments.select_related("updated_by").order_by("position"))
     marks = review_parts.row_marks(rows)
     segments = [_row(segment, labels, marks) for segment in rows]
@@ -178,7 +196,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     role = Role.of(request.user)
     context = {
         "article": article,
-        "segments": segments,
+        "segments": _rows_shown(view, rows, segments),
+        "rows_view": view,
+        "row_views": ROW_VIEWS,
         "role": asdict(role),
         "readiness": translation_readiness() if role.can_edit else None,
         "untranslated": any(segment["status"] == SegmentStatus.EMPTY for segment in segments),

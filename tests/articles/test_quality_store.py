@@ -267,3 +267,28 @@ def test_a_check_failing_in_several_places_counts_once():
     checks = [finding["check"] for finding in fields["checks"]]
     assert checks.count("persian_script") == 2
     assert fields["failing_checks"] == len(set(checks))
+
+
+def test_the_review_page_shows_only_failing_rows_or_the_least_confident_first(client):
+    from tests.factories import ArticleFactory, SegmentFactory
+
+    article = ArticleFactory()
+    scores = {0: 0.9, 1: None, 2: 0.2, 3: 0.55}
+    ids = {
+        n: SegmentFactory(article=article, position=n, mt_confidence=score).pk
+        for n, score in scores.items()
+    }
+    Segment.objects.filter(pk=ids[3]).update(
+        checks=[{"check": "length", "message": "long", "start": None, "end": None}],
+        failing_checks=1,
+    )
+    client.force_login(UserFactory(groups=["viewer"]))
+
+    def shown(**params):
+        page = client.get(f"/articles/{article.pk}/", params).content.decode()
+        places = {n: page.find(f'data-segment-id="{pk}"') for n, pk in ids.items()}
+        return sorted((n for n, at in places.items() if at >= 0), key=places.get)
+
+    assert shown() == [0, 1, 2, 3]
+    assert shown(rows="confidence") == [2, 3, 0, 1]
+    assert shown(rows="checks") == [3]
