@@ -145,6 +145,9 @@ def test_clicking_a_highlight_shows_only_the_actions_that_apply(page, live_serve
 
 
 def word_box(pane, word):
+    """Where the word is on screen, the pane scrolled to the middle of the window first, as a
+    reader would (a drag near the window's edge scrolls the page and stretches the selection)."""
+    pane.evaluate("pane => pane.scrollIntoView({block: 'center'})")
     return pane.evaluate(
         """(pane, word) => {
           const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
