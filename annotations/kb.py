@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from annotations.kb_version import knowledge_base_changed
 from annotations.models import EntityType
 from articles.text.controls import describe, first_forbidden
 
@@ -135,6 +136,8 @@ def upsert_entities(Entity, records: Iterable[tuple[int, object]], *, batch: int
         Entity.objects.bulk_create(creates)
         if updates:
             Entity.objects.bulk_update(updates, [*FIELDS, "search_text", "updated_at"])
+        if creates or updates:
+            knowledge_base_changed()  # bulk writes send no signals
         summary.created += len(creates)
         summary.updated += len(updates)
         pending.clear()

@@ -7,26 +7,20 @@ import threading
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Max
 from django.utils import timezone
 
 from annotations.failures import clear_failures
 from annotations.gazetteer import Gazetteer
+from annotations.kb_version import kb_version
 from annotations.mentions import side_text
 from annotations.models import Entity, Mention, MentionOrigin, MentionSide, RejectedSuggestion
 from annotations.spans import fits
 from articles.models import Segment
 from articles.quality.store import recheck
 
-# The gazetteer: built once per process and knowledge-base version.
+# The gazetteer: built once per process and knowledge-base version (annotations/kb_version.py).
 _gazetteer_lock = threading.Lock()
-_gazetteer: tuple[tuple, Gazetteer] | None = None
-
-
-def kb_version() -> tuple:
-    """Changes whenever an entity is added, changed or deleted."""
-    state = Entity.objects.aggregate(count=Count("id"), changed=Max("updated_at"), top=Max("id"))
-    return (state["count"], state["changed"], state["top"])
+_gazetteer: tuple[object, Gazetteer] | None = None
 
 
 def _entries() -> Iterable[tuple[int, str, str, str]]:

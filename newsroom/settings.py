@@ -127,6 +127,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# DB_POOL=1: each process keeps a pool of PostgreSQL connections (psycopg_pool) that its threads
+# share, instead of one persistent connection per thread; Django wants CONN_MAX_AGE 0 with it.
+if env_bool("DB_POOL", False):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DB_POOL=1 pools PostgreSQL connections: set a postgres:// DATABASE_URL."
+        )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "4")),
+        # How long a request waits for a free connection before it fails.
+        "timeout": int(os.environ.get("DB_POOL_TIMEOUT", "10")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -209,6 +223,24 @@ TASK_RETRY_DELAY_SECONDS = int(os.environ.get("TASK_RETRY_DELAY_SECONDS", "10"))
 # Uploaded import files are deleted this many days after their import ended (the batch stays).
 IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "30"))
 
+# REDIS_URL: one cache for every process, on every machine: throttle counts and the knowledge
+# base's version (annotations/kb_version.py) are then shared. Without it each process keeps its
+# own in memory, which is right for one process and what SQLite set-ups run.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+SHARED_CACHE = bool(REDIS_URL)
+if SHARED_CACHE:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several deployments (or test runs) may share one Redis.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -227,7 +259,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "newsroom.schema.AutoSchema",
     # `?format=` names an export format (CONTRACT.md), not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
-    # Counts live in the default cache (local memory: per process, so per gunicorn worker).
+    # Counts live in the default cache: per process, or shared by all when REDIS_URL is set.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.UserRateThrottle",
         "rest_framework.throttling.AnonRateThrottle",

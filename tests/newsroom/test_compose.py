@@ -1,8 +1,8 @@
 """docker-compose.yml's web service, run here with the environment compose would give it.
 
 No Docker engine runs on the test machines, so the app is started under gunicorn with that
-environment (the database swapped for a SQLite file) and probed the way a browser and compose's
-health check would.
+environment (the database swapped for a SQLite file, no Redis) and probed the way a browser and
+compose's health check would.
 """
 
 from __future__ import annotations
@@ -37,8 +37,12 @@ def _interpolate(value: str, given: dict[str, str]) -> str:
     return _VARIABLE.sub(replace, str(value))
 
 
+def _compose_services() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+
 def _compose_web() -> dict:
-    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    return _compose_services()["web"]
 
 
 def _free_port() -> int:
@@ -54,6 +58,9 @@ def compose_web(tmp_path_factory):
     given = {"SECRET_KEY": "compose-test-secret-" + "x" * 40}
     compose_env = _compose_web()["environment"]
     env = {name: _interpolate(value, given) for name, value in compose_env.items()}
+    # One process here, on SQLite: no Redis by compose's name (tests/newsroom/test_multiprocess.py
+    # runs several processes on a real one).
+    env.pop("REDIS_URL")
     env.update(
         DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
         ARGOS_PACKAGES_DIR=str(work / "argos"),
@@ -128,3 +135,14 @@ def test_compose_serves_the_persian_web_font_itself(compose_web):
     assert fonts, "newsroom.css names no Vazirmatn file"
     status, headers = _get(compose_web, posixpath.normpath("/static/css/" + fonts[0]))
     assert status == 200 and headers["Content-Type"] == "font/woff2"
+
+
+def test_compose_gives_web_and_workers_one_redis():
+    services = _compose_services()
+    assert services["redis"]["image"].startswith("redis:7")
+    for name in ("web", "worker"):
+        service = services[name]
+        assert _interpolate(service["environment"]["REDIS_URL"], {}) == "redis://redis:6379/0"
+        assert service["depends_on"]["redis"] == {"condition": "service_healthy"}
+        # Pooling is there to switch on; off unless asked for.
+        assert _interpolate(service["environment"]["DB_POOL"], {}) == "0"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -85,3 +86,56 @@ def test_importing_settings_creates_no_directories(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert not var_dir.exists()
+
+
+def _settings(var_dir: Path, **extra: str) -> subprocess.CompletedProcess:
+    """The cache and database settings a process gets from this environment, as JSON."""
+    code = (
+        "import json; from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(json.dumps([s.CACHES['default']['BACKEND'], s.SHARED_CACHE, d['CONN_MAX_AGE'], "
+        "d.get('OPTIONS', {}).get('pool')]))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **_clean_env(var_dir, DEBUG="1", **extra),
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        },
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_one_machine_needs_no_redis_and_no_pool(tmp_path):
+    result = _settings(tmp_path / "var")
+    assert json.loads(result.stdout) == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        False,
+        60,
+        None,
+    ], result.stderr
+
+
+def test_redis_url_makes_the_cache_shared(tmp_path):
+    result = _settings(tmp_path / "var", REDIS_URL="redis://127.0.0.1:6379/3")
+    backend, shared, *_ = json.loads(result.stdout)
+    assert (backend, shared) == ("django.core.cache.backends.redis.RedisCache", True)
+
+
+def test_db_pool_pools_postgresql_connections_instead_of_keeping_them(tmp_path):
+    result = _settings(
+        tmp_path / "var",
+        DATABASE_URL="postgres://newsroom@db:5432/newsroom",
+        DB_POOL="1",
+        DB_POOL_MAX_SIZE="6",
+    )
+    *_, conn_max_age, pool = json.loads(result.stdout)
+    assert conn_max_age == 0  # Django refuses a pool with persistent connections
+    assert pool == {"min_size": 1, "max_size": 6, "timeout": 10}
+
+
+def test_db_pool_on_sqlite_says_what_is_wrong(tmp_path):
+    result = _settings(tmp_path / "var", DB_POOL="1")
+    assert result.returncode != 0
+    assert "DB_POOL=1 pools PostgreSQL connections" in result.stderr
