@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import asdict
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -73,6 +73,12 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self._capped[1]
+
+    def page(self, number) -> Page:
+        """The page's rows, all of them even past the cap (which only stops the counting)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 
     @property
     def count_label(self) -> str:
