@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.api import ArticleCursorPagination
 from articles.models import Article, ArticleStatus, SegmentKind, SegmentStatus
-from articles.search import build_search_text
+from articles.search import build_search_text, remember_words, search_words
 from tests.factories import ArticleFactory, SegmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,7 @@ def _articles(count: int, *, tie: int = 3) -> list[int]:
     start = timezone.now()
     for n in range(count):
         article = ArticleFactory(title=f"خبر {n}", search_text=build_search_text([f"خبر {n}"]))
+        remember_words(search_words(article.title))
         Article.objects.filter(pk=article.pk).update(created_at=start - timedelta(minutes=n // tie))
     return list(Article.objects.order_by("-created_at", "-id").values_list("pk", flat=True))
 
