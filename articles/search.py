@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -166,5 +166,16 @@ def capped_count(queryset: QuerySet) -> tuple[int, bool]:
     half a million matches costs seconds; counting up to the cap stops early.
     """
     cap = count_cap()
-    found = queryset.order_by().values("pk")[: cap + 1].count()
+    limited = queryset.order_by().values("pk")[: cap + 1]
+    if connection.vendor != "postgresql":
+        return min(found := limited.count(), cap), found > cap
+    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+        # Under a LIMIT the planner would rather check to_tsvector() article by article (cheap
+        # in its eyes, a third of a millisecond each in fact: 3 s to find 10,000 matches); the
+        # GIN index's bitmap finds them in milliseconds. Only for this statement.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        found = limited.count()
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+        cursor.execute("SET LOCAL enable_indexscan TO DEFAULT")
     return min(found, cap), found > cap
