@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 from dataclasses import asdict
 
-from django.core.paginator import Paginator
-from django.db.models import F
+from django.core.paginator import Page, Paginator
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -25,6 +25,7 @@ from articles.models import Article, ArticleStatus, Segment, SegmentStatus
 from articles.mt.packages import is_test_model_label
 from articles.mt.status import translation_readiness, translation_state
 from articles.permissions import Role, can_import
+from articles.search import capped_count
 from articles.text.diff import word_diff
 
 SORTS = {
@@ -49,11 +50,55 @@ EXPORT_FORMATS = [
 ]
 
 
+# Sorts by a segment aggregate: they need the counts of every matching article, not a page's.
+AGGREGATE_SORTS = frozenset({"progress", "checks", "confidence"})
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts `counted` (the plain matching rows) no further than
+    `count_cap()`: past it, "10,000+" articles and pages up to the cap."""
+
+    def __init__(self, object_list, per_page: int, *, counted: QuerySet) -> None:
+        super().__init__(object_list, per_page)
+        self.counted = counted
+
+    @functools.cached_property
+    def _capped(self) -> tuple[int, bool]:
+        return capped_count(self.counted)
+
+    @functools.cached_property
+    def count(self) -> int:
+        return self._capped[0]
+
+    @property
+    def capped(self) -> bool:
+        return self._capped[1]
+
+    def page(self, number) -> Page:
+        """The page's rows, all of them even past the cap (which only stops the counting)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count:,}+" if self.capped else f"{self.count:,}"
+
+
 def article_list(request: HttpRequest) -> HttpResponse:
-    filterset = ArticleFilter(request.GET, queryset=Article.objects.with_counts())
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
-    queryset = filterset.qs.prefetch_related("tags").order_by(*SORTS[sort])
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    # Plain rows are filtered, counted (up to the cap), ordered and paged; only the page's
+    # fifty get their segment counts. Sorting by an aggregate needs it for every matching
+    # article: slower on huge matches, but the same order as before.
+    filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
+    ordered = filterset.qs
+    if sort in AGGREGATE_SORTS:
+        ordered = ArticleFilter(request.GET, queryset=Article.objects.with_counts()).qs
+    ids_in_order = ordered.order_by(*SORTS[sort]).values_list("pk", flat=True)
+    page = CappedPaginator(ids_in_order, 50, counted=filterset.qs).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = Article.objects.with_counts().prefetch_related("tags").in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
     query = request.GET.copy()
     query.pop("page", None)
     role = Role.of(request.user)
