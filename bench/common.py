@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-CORPUS = ROOT.parent / "shared" / "corpus" / "hamshahri.json"
+# The Hamshahri sample beside the checkout, or where BENCH_CORPUS says (a checkout elsewhere).
+CORPUS = Path(os.environ.get("BENCH_CORPUS", ROOT.parent / "shared" / "corpus" / "hamshahri.json"))
 SEED = ROOT / "articles" / "demo" / "seed_article.txt"
 # A PostgreSQL database the bench may connect to in order to create and drop its own.
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")

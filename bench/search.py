@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import tempfile
@@ -35,8 +34,7 @@ ENGLISH_LINES = (
     "national league match court parliament budget plan news agency security foreign",
 )
 ENGLISH_WORDS = [word for line in ENGLISH_LINES for word in line.split()]
-# The corpus beside the project (bench/common.py), or where NEWSROOM_CORPUS says.
-CORPUS_FILE = Path(os.environ.get("NEWSROOM_CORPUS", CORPUS))
+CORPUS_FILE = CORPUS
 RARE_ENGLISH = "zeppelin"  # put into a handful of targets, to time a rare English word
 RARE_ENGLISH_COUNT = 12
 
