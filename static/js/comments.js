@@ -91,12 +91,13 @@ if (document.querySelector(".review")) {
     if (verb === "patch") thread.querySelector(".thread-resolve")?.focus();
     if (verb !== "get") refreshUnread();
   });
-  // A mention's link opens the review page at its thread.
-  const wanted = new URLSearchParams(window.location.search).get("thread");
-  const row = wanted && /^\d+$/.test(wanted) && document.getElementById(`seg-${wanted}`);
-  if (row) {
-    openThread(row).then(() => row.scrollIntoView({ block: "center" }));
-  }
+  // A mention's link opens the review page at its thread, once htmx has read its settings
+  // (its DOMContentLoaded listener comes first: this module runs before that event).
+  document.addEventListener("DOMContentLoaded", () => {
+    const wanted = new URLSearchParams(window.location.search).get("thread");
+    const row = wanted && /^\d+$/.test(wanted) && document.getElementById(`seg-${wanted}`);
+    if (row) openThread(row).then(() => row.scrollIntoView({ block: "center" }));
+  });
 }
 
 const list = document.querySelector("ol.notifications");

@@ -180,7 +180,7 @@ def test_the_review_page_counts_comments_per_row_and_the_list_counts_open_thread
     page = Client()
     page.force_login(people["viewer"])
     review = page.get(f"/articles/{segment.article_id}/").content.decode()
-    assert f'id="comment-count-{segment.pk}"> 2 · 2 open</span>' in review
+    assert f'id="comment-count-{segment.pk}">(2, 2 open)</span>' in review
     assert f'id="comment-count-{quiet.pk}"></span>' in review
 
     thread = page.get(f"/segments/{segment.pk}/thread/").content.decode()
