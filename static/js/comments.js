@@ -86,6 +86,8 @@ if (document.querySelector(".review")) {
   document.body.addEventListener("htmx:afterSwap", (event) => {
     const thread = event.detail.target;
     if (!thread || !thread.classList || !thread.classList.contains("thread")) return;
+    const toggle = rowOf(thread)?.querySelector(".comments-toggle");
+    toggle?.classList.toggle("has-open", !!thread.querySelector(".comment:not(.is-resolved)"));
     const verb = (event.detail.requestConfig || {}).verb;
     if (verb === "post") thread.querySelector("textarea")?.focus();
     if (verb === "patch") thread.querySelector(".thread-resolve")?.focus();

@@ -102,6 +102,7 @@ def test_assign_comment_with_a_mention_then_the_reviewer_resolves(
     page.locator(f"#thread-{row.pk} .thread-resolve").click()
     page.locator(f"#thread-{row.pk} .thread-resolved").wait_for()
     assert page.locator(f"#comment-count-{row.pk}").inner_text() == "(1, resolved)"
+    assert "has-open" not in page.locator(f"#seg-{row.pk} .comments-toggle").get_attribute("class")
     page.locator(".mentions-link:not(:has(.unread-count))").wait_for()
     comment = Comment.objects.get()
     assert (comment.resolved_by, comment.author) == (reviewer, editor)
