@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -77,6 +78,10 @@ class ArticleQuerySet(models.QuerySet):
         """Articles whose title or segments (source or target) hold every word of the query."""
         return search_articles(self, query)
 
+    def overdue(self, now: datetime) -> ArticleQuerySet:
+        """Articles past their due time and not yet approved."""
+        return self.filter(due_at__lt=now, status__lt=ArticleStatus.APPROVED)
+
 
 class Article(models.Model):
     identity = models.CharField(
@@ -116,6 +121,22 @@ class Article(models.Model):
         editable=False,
         help_text="Folded words of the title and all segment texts (articles.search).",
     )
+    # The desk's queue (articles/assignments.py): who corrects it, who approves it, by when.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_articles",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewing_articles",
+    )
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -135,6 +156,9 @@ class Article(models.Model):
     def safe_url(self) -> str:
         """The address if pages may link it (http or https), else "": never a `javascript:` link."""
         return self.url if is_web_url(self.url) else ""
+
+    def is_overdue(self, now: datetime) -> bool:
+        return bool(self.due_at and self.due_at < now and self.status < ArticleStatus.APPROVED)
 
     def is_touched(self) -> bool:
         """True once an editor has changed or approved a segment: re-imports must keep it."""
@@ -385,3 +409,7 @@ class TranslationRun(models.Model):
 
     def __str__(self) -> str:
         return f"Translation run #{self.pk}"
+
+
+# Comments and mentions on segments live in a module of their own (articles/comments/).
+from articles.comments.models import Comment, Notification  # noqa: E402, F401

@@ -16,6 +16,7 @@ from annotations.api import (
     TagAllView,
 )
 from articles.api import MTStatusView
+from articles.comments.api import SegmentCommentsView
 from articles.quality.api import DismissalDetailView, DismissalListView
 from newsroom import converters  # noqa: F401  (registers the `id` path converter)
 from newsroom.api import router
@@ -60,6 +61,11 @@ urlpatterns = [
         "api/v1/segments/<id:segment_id>/dismissals/<slug:check>/",
         DismissalDetailView.as_view(),
         name="segment-dismissal",
+    ),
+    path(
+        "api/v1/segments/<id:segment_id>/comments/",
+        SegmentCommentsView.as_view(),
+        name="segment-comments",
     ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
