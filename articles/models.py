@@ -257,6 +257,14 @@ class Revision(models.Model):
     )
     version = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # What one save cost, kept with it for the dashboard (dashboard/queries.py): summing these
+    # is cheap, recomputing them from the texts at every look is not.
+    words_changed = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Word-level edit distance from the text before this save."
+    )
+    edit_seconds = models.FloatField(
+        default=0, help_text="Seconds the editor spent on this save, as the editor reported."
+    )
 
     class Meta:
         ordering = ["segment_id", "version"]
