@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "annotations",
+    "dashboard",
     "csp",
     "axes",
 ]
@@ -165,6 +166,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 VAZIRMATN_DIR = BASE_DIR / "node_modules" / "vazirmatn" / "fonts" / "webfonts"
 if VAZIRMATN_DIR.is_dir():
     STATICFILES_DIRS.append(("vazirmatn", VAZIRMATN_DIR))
+# Single files from node_modules (newsroom/finders.py): Chart.js's browser build draws the
+# dashboard's charts, served from /static/chartjs/ like the project's own scripts.
+NODE_MODULES_STATIC = [
+    ("chartjs", "chart.js/dist/chart.umd.min.js"),
+    ("chartjs", "chart.js/dist/chart.umd.min.js.map"),
+]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "newsroom.finders.NodeModulesFinder",
+]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

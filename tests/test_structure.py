@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("articles", "annotations", "newsroom")
+PACKAGES = ("articles", "annotations", "newsroom", "dashboard")
 MAX_LINES = 450
 
 
