@@ -172,10 +172,10 @@ class Dashboard:
             "line",
             [row["label"] for row in days],
             [
-                _series("Words changed per segment", [r["words_per_segment"] for r in days], WORDS),
+                _series("Words changed per segment", _averages(days, "words_per_segment"), WORDS),
                 _series(
                     "Seconds per segment",
-                    [r["seconds_per_segment"] for r in days],
+                    _averages(days, "seconds_per_segment"),
                     SECONDS,
                     axis="y1",
                 ),
@@ -276,6 +276,11 @@ class Dashboard:
             ],
             {"horizontal": True, "xTitle": "days", "legend": False},
         )
+
+
+def _averages(days: list[dict], name: str) -> list[float | None]:
+    """A day without saves has no average: a gap in the line, not a zero."""
+    return [row[name] if row["segments_edited"] else None for row in days]
 
 
 def _short(title: str, length: int = 40) -> str:

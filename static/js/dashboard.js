@@ -7,13 +7,28 @@ function axisTitle(text) {
   return text ? { display: true, text } : { display: false };
 }
 
+const ISO_DAY = /^\d{4}-(\d{2}-\d{2})$/;
+
+// Days read as "11-30" under the bars; the tooltips and tables keep the whole date.
+function categoryTicks(spec) {
+  return {
+    autoSkip: !spec.horizontal,
+    callback(value) {
+      const label = this.getLabelForValue(value);
+      const day = ISO_DAY.exec(label);
+      return day ? day[1] : label;
+    },
+  };
+}
+
 function scalesFor(spec) {
   const stacked = Boolean(spec.stacked);
   const valueAxis = spec.horizontal ? "x" : "y";
   const scales = {
-    x: { stacked, title: axisTitle(spec.xTitle), ticks: { autoSkip: true } },
-    y: { stacked, title: axisTitle(spec.yTitle), ticks: { autoSkip: !spec.horizontal } },
+    x: { stacked, title: axisTitle(spec.xTitle), ticks: {} },
+    y: { stacked, title: axisTitle(spec.yTitle), ticks: {} },
   };
+  scales[spec.horizontal ? "y" : "x"].ticks = categoryTicks(spec);
   scales[valueAxis].beginAtZero = true;
   scales[valueAxis].ticks.precision = 0;
   if (spec.series.some((series) => series.axis === "y1")) {
