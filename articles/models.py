@@ -227,6 +227,15 @@ class Segment(models.Model):
 
     class Meta:
         ordering = ["article_id", "position"]
+        indexes = [
+            # The dashboard's edited and approved segments of a period (bench/stats.py).
+            models.Index(
+                fields=["updated_at"],
+                name="segment_worked_on",
+                condition=Q(status__gte=SegmentStatus.EDITED),
+                include=["status", "updated_by", "article", "edit_distance", "edit_seconds"],
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="segment_unique_position"),
             models.CheckConstraint(condition=Q(version__gte=1), name="segment_version_positive"),
@@ -270,6 +279,16 @@ class Revision(models.Model):
         ordering = ["segment_id", "version"]
         constraints = [
             models.UniqueConstraint(fields=["segment", "version"], name="revision_unique_version")
+        ]
+        indexes = [
+            # The dashboard's saves of a period, read from the index alone on PostgreSQL
+            # (bench/stats.py: a scan of every revision without it).
+            models.Index(
+                fields=["created_at"],
+                name="revision_human_saves",
+                condition=Q(origin="human"),
+                include=["author", "segment", "words_changed", "edit_seconds"],
+            ),
         ]
 
     def __str__(self) -> str:

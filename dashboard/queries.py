@@ -53,7 +53,7 @@ def _edits(period: Period, by: str) -> dict:
         saves.order_by()
         .values(key=group[by])
         .annotate(
-            segments_edited=Count("id"),
+            segments_edited=Count("*"),
             words_changed=Coalesce(Sum("words_changed"), 0),
             seconds=Coalesce(Sum("edit_seconds"), 0.0),
         )
@@ -71,7 +71,7 @@ def _approvals(period: Period, by: str) -> dict:
     approved = Segment.objects.filter(status=SegmentStatus.APPROVED, **period.filter("updated_at"))
     if period.outlet is not None:
         approved = approved.filter(article__outlet=period.outlet)
-    rows = approved.order_by().values(key=group[by]).annotate(segments_approved=Count("id"))
+    rows = approved.order_by().values(key=group[by]).annotate(segments_approved=Count("*"))
     return {row["key"]: row["segments_approved"] for row in rows}
 
 
@@ -157,10 +157,10 @@ def effort_distribution(period: Period) -> dict[str, list[dict]]:
     counts = {}
     for i, (_, lowest, highest) in enumerate(WORD_BUCKETS):
         condition = _bucket("edit_distance", lowest, highest, upper_inclusive=True)
-        counts[f"w{i}"] = Count("id", filter=condition)
+        counts[f"w{i}"] = Count("status", filter=condition)
     for i, (_, lowest, highest) in enumerate(SECOND_BUCKETS):
         condition = _bucket("edit_seconds", lowest, highest, upper_inclusive=False)
-        counts[f"s{i}"] = Count("id", filter=condition & Q(edit_seconds__gt=0))
+        counts[f"s{i}"] = Count("status", filter=condition & Q(edit_seconds__gt=0))
     found = segments.order_by().aggregate(**counts)
     return {
         "words": [{"label": b[0], "segments": found[f"w{i}"]} for i, b in enumerate(WORD_BUCKETS)],
