@@ -249,7 +249,7 @@ class Dashboard:
             "Slowest articles in review",
             "Articles in review the longest since they were imported.",
             "bar",
-            [_short(row["label"]) for row in slowest],
+            [row["label"] for row in slowest],
             [_series("Days open", [row["days_open"] for row in slowest], WORDS)],
             [
                 "Article",
@@ -281,7 +281,3 @@ class Dashboard:
 def _averages(days: list[dict], name: str) -> list[float | None]:
     """A day without saves has no average: a gap in the line, not a zero."""
     return [row[name] if row["segments_edited"] else None for row in days]
-
-
-def _short(title: str, length: int = 40) -> str:
-    return title if len(title) <= length else title[: length - 1] + "…"

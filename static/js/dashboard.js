@@ -9,14 +9,25 @@ function axisTitle(text) {
 
 const ISO_DAY = /^\d{4}-(\d{2}-\d{2})$/;
 
-// Days read as "11-30" under the bars; the tooltips and tables keep the whole date.
+const PERSIAN = /[\u0600-\u06FF]/;
+
+// Long names are cut to what the chart's width leaves them, the ellipsis on the side where the
+// text was cut (the left, for right-to-left Persian).
+function shortened(label, width) {
+  const room = Math.max(12, Math.floor(width / 17));
+  if (label.length <= room) return label;
+  const kept = label.slice(0, room - 1).trim();
+  return PERSIAN.test(label) ? `…${kept}` : `${kept}…`;
+}
+
+// Days read as "11-30" under the bars; the tooltips and tables keep the whole date and name.
 function categoryTicks(spec) {
   return {
     autoSkip: !spec.horizontal,
     callback(value) {
-      const label = this.getLabelForValue(value);
+      const label = String(this.getLabelForValue(value));
       const day = ISO_DAY.exec(label);
-      return day ? day[1] : label;
+      return day ? day[1] : shortened(label, this.chart.width);
     },
   };
 }
@@ -57,7 +68,7 @@ function draw(canvas) {
     borderColor: series.colour,
     yAxisID: series.axis || "y",
     pointRadius: spec.kind === "line" ? 2 : undefined,
-    tension: 0.2,
+    tension: 0,
   }));
   return new window.Chart(canvas, {
     type: spec.kind,

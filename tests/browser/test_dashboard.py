@@ -117,6 +117,10 @@ def test_the_dashboard_draws_every_chart_with_data_and_no_csp_violation(
 
         page.screenshot(path=str(screenshot_dir / f"dashboard-{suffix}.png"))
         page.screenshot(path=str(screenshot_dir / f"dashboard-{suffix}-full.png"), full_page=True)
+        for name in ("effort", "slowest"):
+            page.locator(f"#{name}").screenshot(
+                path=str(screenshot_dir / f"dashboard-{name}-{suffix}.png")
+            )
         page.locator("#editors summary").click()
         table = page.locator("#editors table")
         assert table.is_visible()
