@@ -9,7 +9,7 @@ the dashboard draws them and offers them as tables and CSV.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
@@ -35,6 +35,7 @@ WORD_BUCKETS += (("21 or more", 21, None),)
 SECOND_BUCKETS = (("under 10 s", 0, 10), ("10–30 s", 10, 30), ("30–60 s", 30, 60))
 SECOND_BUCKETS += (("1–2 min", 60, 120), ("2–5 min", 120, 300), ("5 min or more", 300, None))
 NO_OUTLET = "(no outlet)"
+SEGMENT_CLOCK_MARGIN = timedelta(days=1)
 NO_EDITOR = "(deleted user)"
 
 
@@ -49,6 +50,12 @@ def _edits(period: Period, by: str) -> dict:
     saves = Revision.objects.filter(origin=RevisionOrigin.HUMAN, **period.filter("created_at"))
     if period.outlet is not None:
         saves = saves.filter(segment__article__outlet=period.outlet)
+    start, _ = period.bounds()
+    if start and (by == "outlet" or period.outlet is not None):
+        # A save stamps its segment's updated_at, which only moves forward: the segments of the
+        # period's saves are among those changed since it began (a day's margin for clocks),
+        # which the planner reads from an index instead of joining every segment.
+        saves = saves.filter(segment__updated_at__gte=start - SEGMENT_CLOCK_MARGIN)
     rows = (
         saves.order_by()
         .values(key=group[by])

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.editing import save_segment
-from articles.models import Article, ArticleStatus, Revision
+from articles.models import Article, ArticleStatus, Revision, Segment
 from dashboard.period import Period
 from dashboard.queries import (
     effort_distribution,
@@ -150,3 +150,19 @@ def test_a_deleted_editor_keeps_their_numbers_under_a_plain_label(desk_day):
     desk_day["editor"].delete()
     rows = {row["label"]: row for row in stats_rows(Period(), "editor")}
     assert rows["(deleted user)"]["segments_edited"] == 3
+
+
+def test_saves_count_for_their_outlet_when_a_segment_clock_ran_behind(desk_day):
+    """Another server's clock stamped the segments an hour before the day began."""
+    today = timezone.localdate()
+    period = Period(today, today)
+    start, _ = period.bounds()
+    Revision.objects.filter(origin="human").update(created_at=start + timedelta(hours=12))
+    Segment.objects.filter(article=desk_day["article"]).update(
+        updated_at=start - timedelta(hours=1)
+    )
+
+    rows = {row["key"]: row for row in stats_rows(period, "outlet")}
+    assert rows["IRNA"]["segments_edited"] == 3
+    irna_days = stats_rows(Period(today, today, "IRNA"), "day")
+    assert irna_days[0]["segments_edited"] == 3 and irna_days[0]["words_changed"] == 6
