@@ -69,7 +69,7 @@ def chart_csv(request: HttpRequest, name: str) -> HttpResponse:
     chart = Dashboard(period).chart(name)
     if chart is None:
         raise Http404(f"No chart is called {name!r}.")
-    filename = f"newsroom-{name}-{period.start}-{period.end}.csv"
+    filename = f"newsroom-{name}-{period.start or 'start'}-{period.end or 'now'}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)

@@ -77,3 +77,10 @@ def test_a_csv_cell_a_spreadsheet_would_run_is_written_as_text(desk_day, reader)
 
 def test_an_unknown_chart_is_404(reader):
     assert reader.get("/dashboard/nothing.csv").status_code == 404
+
+
+def test_a_period_open_at_one_end_says_so(desk_day, reader):
+    response = reader.get("/dashboard/", {"to": timezone.localdate().isoformat()})
+    assert "From the start to " in response.content.decode()
+    response = reader.get("/dashboard/queue.csv", {"from": "2026-01-01"})
+    assert 'filename="newsroom-queue-2026-01-01-now.csv"' in response["Content-Disposition"]
