@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.editing import approve_segments, save_segment
 from articles.models import Article, ArticleStatus, Revision, Segment, SegmentStatus
 from tests.browser.test_admin_import import log_in
-from tests.browser.test_layout import DESKTOP, PHONE, new_page, overflow
+from tests.browser.test_layout import AXE, DESKTOP, PHONE, new_page, overflow, serious_violations
 from tests.factories import ArticleFactory, SegmentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -144,3 +144,16 @@ def test_a_chosen_period_and_outlet_redraw_the_charts_for_them(page, live_server
     assert labels == [(today - timedelta(days=n)).isoformat() for n in (2, 1, 0)]
     csv_link = page.locator("#articles a.csv").get_attribute("href")
     assert "outlet=ISNA" in csv_link and f"from={today - timedelta(days=2)}" in csv_link
+
+
+def test_axe_finds_nothing_serious_on_the_dashboard(browser, live_server, busy_desk):
+    assert AXE.exists(), "node_modules/axe-core is missing: run ./scripts/test (npm install)"
+    page = new_page(browser, DESKTOP)
+    page.add_init_script(path=str(AXE))
+    log_in(page, live_server, "chief")
+    page.wait_for_url("**/articles/")
+    page.goto(f"{live_server.url}/dashboard/")
+    page.locator("#editors summary").click()
+    found = serious_violations(page)
+    page.context.close()
+    assert found == []
