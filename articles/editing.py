@@ -121,10 +121,9 @@ def save_segment(
                     segment_id=segment_id,
                 )
             )
-        if edit_seconds:
-            changes["edit_seconds"] = segment.edit_seconds + max(
-                0.0, min(float(edit_seconds), 3600.0)
-            )
+        seconds = max(0.0, min(float(edit_seconds or 0), 3600.0))
+        if seconds:
+            changes["edit_seconds"] = segment.edit_seconds + seconds
         # The read above is only a shortcut for the common conflict; this conditional UPDATE is
         # what guarantees that two writers from one version cannot both succeed.
         written = Segment.objects.filter(pk=segment_id, version=expected_version).update(
@@ -140,6 +139,8 @@ def save_segment(
                 origin=RevisionOrigin.HUMAN,
                 author=user,
                 version=expected_version + 1,
+                words_changed=word_edit_distance(old_text, new_text),
+                edit_seconds=seconds,
             )
             refresh_search_text(segment.article_id)
         if status != old_status:

@@ -251,6 +251,18 @@ class Segment(models.Model):
 
     class Meta:
         ordering = ["article_id", "position"]
+        indexes = [
+            # The dashboard's reads of a period, from the index alone on PostgreSQL
+            # (bench/stats.py): edited and approved segments, and the articles of the segments
+            # changed (for stats by outlet).
+            models.Index(
+                fields=["updated_at"],
+                name="segment_worked_on",
+                condition=Q(status__gte=SegmentStatus.EDITED),
+                include=["status", "updated_by", "article", "edit_distance", "edit_seconds"],
+            ),
+            models.Index(fields=["updated_at"], name="segment_changed", include=["id", "article"]),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="segment_unique_position"),
             models.CheckConstraint(condition=Q(version__gte=1), name="segment_version_positive"),
@@ -281,11 +293,29 @@ class Revision(models.Model):
     )
     version = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # What one save cost, kept with it for the dashboard (dashboard/queries.py): summing these
+    # is cheap, recomputing them from the texts at every look is not.
+    words_changed = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Word-level edit distance from the text before this save."
+    )
+    edit_seconds = models.FloatField(
+        default=0, help_text="Seconds the editor spent on this save, as the editor reported."
+    )
 
     class Meta:
         ordering = ["segment_id", "version"]
         constraints = [
             models.UniqueConstraint(fields=["segment", "version"], name="revision_unique_version")
+        ]
+        indexes = [
+            # The dashboard's saves of a period, read from the index alone on PostgreSQL
+            # (bench/stats.py: a scan of every revision without it).
+            models.Index(
+                fields=["created_at"],
+                name="revision_human_saves",
+                condition=Q(origin="human"),
+                include=["author", "segment", "words_changed", "edit_seconds"],
+            ),
         ]
 
     def __str__(self) -> str:
