@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from articles.bulk_insert import insert
 from articles.import_prepare import PreparedRecord, unexpected
 from articles.importers.records import InvalidRecord
 from articles.importing import (
@@ -47,8 +48,6 @@ logger = logging.getLogger(__name__)
 # carries hundreds of records, and memory stays bounded however large each record is.
 CHUNK_RECORDS = 500
 CHUNK_BYTES = 4 * 1024 * 1024
-# Rows per INSERT statement for segments (an article brings a few to hundreds).
-SEGMENT_BATCH = 2000
 # What an update rewrites on the article row (`apply_fields`, and what follows from the text).
 UPDATED_FIELDS = [
     "external_id",
@@ -247,7 +246,7 @@ def _write(
     updated = [row for row in rows if row.pk is not None]
     for row in created:
         row.imported_by = user
-    Article.objects.bulk_create(created)
+    insert(created, ids=True)
     if updated:
         now = timezone.now()
         for row in updated:
@@ -268,13 +267,15 @@ def _write(
             folds=article.written.folds,
         )
     ]
-    Segment.objects.bulk_create(segments, batch_size=SEGMENT_BATCH)
+    insert(segments, ids=True)
     record_imported_targets(segments, user=user)
     through = Article.tags.through
-    through.objects.bulk_create(
-        through(article_id=article.pk, tag_id=tag_id)
-        for article in written
-        for tag_id in tags.ids(article.written.data.tags)
+    insert(
+        [
+            through(article_id=article.pk, tag_id=tag_id)
+            for article in written
+            for tag_id in tags.ids(article.written.data.tags)
+        ]
     )
     _write_versions(written, batch=batch)
     remember_words([word for row in rows for word in row.search_text.split()])
@@ -295,7 +296,7 @@ def _write_versions(written: list[_Article], *, batch: ImportBatch | None) -> No
                 file_position=version.file_position,
             )
             (new if version.pk is None else moved).append(row)
-    SourceVersion.objects.bulk_create(new)
+    insert(new)
     if moved:
         SourceVersion.objects.bulk_update(moved, ["batch", "file_sha256", "file_position"])
 
