@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,8 +27,9 @@ from articles.text.zwnj_lexicon import lexicon
 
 logger = logging.getLogger(__name__)
 
-# A pool costs its start and the records' trip to it and back: worth it only for a large file.
-POOL_MIN_BYTES = int(os.environ.get("IMPORT_POOL_MIN_BYTES", 16 * 1024 * 1024))
+# A pool costs its start (a fork) and the records' trip to it and back; it pays once a file
+# holds a few chunks, whose preparing then overlaps the writing (bench/import.py).
+POOL_MIN_BYTES = int(os.environ.get("IMPORT_POOL_MIN_BYTES", 1024 * 1024))
 
 
 @dataclass
@@ -109,11 +111,13 @@ def prepare_chunk(chunk: Chunk, source_language: str) -> list[PreparedRecord]:
 def pool_size(total_bytes: int) -> int:
     """How many processes to prepare records in: 0 (this one) unless the input is large.
 
-    `IMPORT_PROCESSES` (environment) caps it; 1 or 0 keeps everything in this process.
+    `IMPORT_PROCESSES` (environment; default: the cores this process may use) caps it; 0 or 1
+    keeps everything in this process, as does a process running threads (a fork copies none of
+    them, but may copy a lock one of them holds).
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     wanted = int(os.environ.get("IMPORT_PROCESSES", cores or 1))
-    if wanted < 2 or total_bytes < POOL_MIN_BYTES:
+    if wanted < 2 or total_bytes < POOL_MIN_BYTES or threading.active_count() > 1:
         return 0
     return wanted
 
