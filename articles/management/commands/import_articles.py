@@ -77,6 +77,9 @@ class Command(BaseCommand):
             translate=translate,
         )
         show_bar = sys.stderr.isatty() and options.get("verbosity", 1) > 0
+        # No monitor thread: a large file is prepared in forked processes, forked from a process
+        # without threads (articles/import_prepare.py).
+        tqdm.monitor_interval = 0
         bar = tqdm(
             total=sum(s.size for s in sources),
             unit="B",
