@@ -143,8 +143,8 @@ def _store_run(
 ) -> None:
     if not items:
         return
-    tags.ensure({name for item in items for name in item.data.tags})
     try:
+        tags.ensure({name for item in items for name in item.data.tags})
         with transaction.atomic():
             articles = _load(items)
             for item in items:
