@@ -109,17 +109,23 @@ def prepare_chunk(chunk: Chunk, source_language: str) -> list[PreparedRecord]:
 
 
 def pool_size(total_bytes: int) -> int:
-    """How many processes to prepare records in: 0 (this one) unless the input is large.
+    """How many processes to prepare records in: 0 (this one) unless the input is large and
+    a core is free for them (load average below cores - 1: on a busy machine a pool only adds
+    the records' trips to it and back).
 
-    `IMPORT_PROCESSES` (environment; default: the cores this process may use) caps it; 0 or 1
-    keeps everything in this process, as does a process running threads (a fork copies none of
-    them, but may copy a lock one of them holds).
+    `IMPORT_PROCESSES` (environment) sets it whatever the load; 0 or 1 keeps everything in this
+    process, as does a process running threads (a fork copies none of them, but may copy a lock
+    one of them holds).
     """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    wanted = int(os.environ.get("IMPORT_PROCESSES", cores or 1))
-    if wanted < 2 or total_bytes < POOL_MIN_BYTES or threading.active_count() > 1:
+    if total_bytes < POOL_MIN_BYTES or threading.active_count() > 1:
         return 0
-    return wanted
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    if "IMPORT_PROCESSES" in os.environ:
+        wanted = int(os.environ["IMPORT_PROCESSES"])
+    else:
+        wanted = cores if os.getloadavg()[0] < cores - 1 else 0
+    return wanted if wanted >= 2 else 0
 
 
 class Preparer:

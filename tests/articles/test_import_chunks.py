@@ -240,3 +240,27 @@ def test_records_an_export_brings_back_are_stored_between_the_others(tmp_path, s
     assert out.strip().endswith("created 3, updated 1, skipped 0, failed 0")
     article = Article.objects.get(url="https://e.ir/c2")
     assert "متن خبر شماره 2" in " ".join(article.segments.values_list("source_text", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("size", "load", "setting", "expected"),
+    [
+        (512 * 1024, 0.0, None, 0),  # a small file: this process
+        (8 * 1024 * 1024, 0.2, None, 2),  # a large file, a free core: every core
+        (8 * 1024 * 1024, 5.0, None, 0),  # no free core: a pool would only add work
+        (8 * 1024 * 1024, 5.0, "2", 2),  # asked for, whatever the load
+        (8 * 1024 * 1024, 0.2, "1", 0),  # turned off
+    ],
+)
+def test_large_files_are_prepared_in_a_pool_when_a_core_is_free(
+    monkeypatch, size, load, setting, expected
+):
+    monkeypatch.setattr(import_prepare.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(import_prepare.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(import_prepare.threading, "active_count", lambda: 1)
+    if setting is None:
+        monkeypatch.delenv("IMPORT_PROCESSES", raising=False)
+    else:
+        monkeypatch.setenv("IMPORT_PROCESSES", setting)
+
+    assert import_prepare.pool_size(size) == expected
