@@ -279,7 +279,12 @@ class Segment(models.Model):
     @staticmethod
     def key_for(source_text: str) -> str:
         """Equal for sources that differ only in ZWNJ/space, ي/ی, ك/ک or digit spelling."""
-        return hashlib.sha256(fold(source_text).encode()).hexdigest()
+        return Segment.key_of_fold(fold(source_text))
+
+    @staticmethod
+    def key_of_fold(folded: str) -> str:
+        """`key_for` of a text whose `fold()` is at hand."""
+        return hashlib.sha256(folded.encode()).hexdigest()
 
 
 class Revision(models.Model):
