@@ -67,7 +67,7 @@ def _respell(rng: random.Random, text: str) -> str:
     return text.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
 
 
-def build(count: int, human_share: float, seed: int) -> None:
+def build(count: int, human_share: float, edits: int, seed: int) -> None:
     from django.db import connection
 
     from articles.matches import MATCHABLE
@@ -143,15 +143,45 @@ def build(count: int, human_share: float, seed: int) -> None:
             started = time.perf_counter()
             cursor.execute(definition)
             print(f"  {name} built in {time.perf_counter() - started:.0f} s")
+        # The visibility map, as autovacuum leaves it.
+        cursor.execute("VACUUM ANALYZE articles_segment")
+        # Then a day's edits, one save at a time, as they reach the indexes between two vacuums.
+        cursor.execute("SELECT min(id), max(id) FROM articles_segment")
+        low, high = cursor.fetchone()
         cursor.execute(
-            "VACUUM ANALYZE articles_segment"
-        )  # the visibility map, as autovacuum leaves it
+            "SELECT id FROM articles_segment WHERE id = ANY(%s) AND status = %s LIMIT %s",
+            [
+                rng.sample(range(low, high + 1), min(edits * 4, high - low + 1)),
+                int(SegmentStatus.MACHINE),
+                edits,
+            ],
+        )
+        chosen = [pk for (pk,) in cursor.fetchall()]
+        started = time.perf_counter()
+        for pk in chosen:
+            cursor.execute(
+                "UPDATE articles_segment SET status = %s, target_text = target_text || %s, "
+                "version = version + 1 WHERE id = %s",
+                [rng.choice(human), " (edited)", pk],
+            )
+        if chosen:
+            took = time.perf_counter() - started
+            print(
+                f"  {len(chosen):,} rows then edited one at a time: "
+                f"{took / len(chosen) * 1000:.1f} ms an edit"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=DEFAULT_SEGMENTS)
     parser.add_argument("--human-share", type=float, default=DEFAULT_HUMAN_SHARE)
+    parser.add_argument(
+        "--edits",
+        type=int,
+        default=2000,
+        help="machine rows edited one at a time after the build and its vacuum",
+    )
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -195,7 +225,7 @@ def measure(args: argparse.Namespace, *, build_first: bool) -> None:
 
     if build_first:
         started = time.perf_counter()
-        build(args.segments, args.human_share, args.seed)
+        build(args.segments, args.human_share, args.edits, args.seed)
         print(f"built {args.segments:,} segments in {time.perf_counter() - started:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute(
