@@ -27,6 +27,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from django.db import connection
 from django.db.models.functions import Length
@@ -48,8 +49,8 @@ CANDIDATES = 1000
 # offer, `RARITY_PERCENT` of the table's pages and at most `RARITY_SAMPLE` rows, kept for
 # `RARITY_TTL` seconds; under `RARITY_MIN` sampled rows the stretches are evenly spaced.
 RARITY_PERCENT = 1
-RARITY_SAMPLE = 5000
-RARITY_MIN = 500
+RARITY_SAMPLE = 1000
+RARITY_MIN = 200
 RARITY_TTL = 3600
 _rarity: tuple[float, Counter[str]] | None = None
 # SQLite: at most this many rows are scored for one request.
@@ -148,8 +149,9 @@ def _trigram_counts() -> Counter[str]:
         sample = [row[0] for row in cursor.fetchall()]
     counts: Counter[str] = Counter()
     if len(sample) >= RARITY_MIN:
-        for text in sample:
-            counts.update({text[i : i + 3] for i in range(len(text) - 2)})
+        counts = Counter(
+            chain.from_iterable({text[i : i + 3] for i in range(len(text) - 2)} for text in sample)
+        )
     _rarity = (now, counts)
     return counts
 
