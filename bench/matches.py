@@ -8,15 +8,17 @@ summary joined to the tail of another; read, never copied into the project), a s
 (--human-share, 20% by default: a desk edits a minority of what it imports, the rest stays
 machine output) edited or approved with an English target. Some sources are respelled (ZWNJ as
 space, Arabic ي/ك, Latin digits) as scrapes do. The migrations' indexes on the folded source are
-built after the load, then VACUUM ANALYZE. It then requests the matches of --runs random
-segments through Django's test client as a logged-in user, after a warm-up, and prints p50 and
-p95. Goal: p95 under 50 ms at 1,000,000 segments.
+built after the load, then VACUUM ANALYZE, and then --edits machine rows (2,000) are edited one
+at a time, as a desk does between two vacuums: they reach the indexes as saves do. It requests
+the matches of --runs random segments through Django's test client as a logged-in user, after
+a warm-up, and prints p50 and p95. Goal: p95 under 50 ms at 1,000,000 segments.
 
 The database is `newsroom_matches_<pid>`, dropped at the end (`BENCH_PG_URL` overrides the admin
 URL), or with --keep NAME a database kept for the next run, which then only measures (migrating
 it first, so a new migration's indexes are measured too):
 
-    .venv/bin/python bench/matches.py [--segments 1000000] [--human-share 0.2] [--runs 300]
+    .venv/bin/python bench/matches.py [--segments 1000000] [--human-share 0.2] [--edits 2000]
+        [--runs 300]
     .venv/bin/python bench/matches.py --segments 1000000 --keep NAME
 """
 
