@@ -177,3 +177,23 @@ def test_the_migration_fills_the_folded_source_of_existing_rows():
         fold(MEETING),
         fold(OIL_LATIN),
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
+def test_stretches_chosen_for_rare_trigrams_still_find_the_best_matches_first(monkeypatch):
+    from articles import matches
+
+    for source in (FOOTBALL, OIL, MEETING_TUESDAY):
+        _human(source)
+    # Trigram counts from a sample of these rows, as over a large table.
+    monkeypatch.setattr(matches, "RARITY_MIN", 1)
+    monkeypatch.setattr(matches, "RARITY_PERCENT", 100)
+    monkeypatch.setattr(matches, "_rarity", None)
+    spaced = _human(MEETING_SPACED, "Iran's FM met his Russian counterpart in Moscow.")
+    china = _human(MEETING_CHINA, "Iran's FM met his Chinese counterpart in Beijing.")
+
+    found = find_matches(_open())
+
+    assert matches._rarity[1]  # the counts were taken
+    assert [match.segment_id for match in found][:2] == [spaced.pk, china.pk]
+    assert found[0].percent == 100
