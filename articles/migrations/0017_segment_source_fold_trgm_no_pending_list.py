@@ -29,7 +29,7 @@ def fastupdate_on(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0013_segment_source_fold"),
+        ("articles", "0016_dashboard_indexes"),
     ]
 
     operations = [
