@@ -8,20 +8,19 @@ told, with the current text, instead of silently overwriting it.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from articles.models import (
     Article,
-    ArticleStatus,
     Revision,
     RevisionOrigin,
     Segment,
     SegmentStatus,
 )
 from articles.permissions import Role
-from articles.quality.store import dismissed_for, evaluate
-from articles.search_index import refresh_search_text
+from articles.quality.store import evaluate_saved
+from articles.refresh import refresh_after_answer, status_for
 from articles.signals import target_changed
 from articles.text.controls import describe, first_forbidden
 
@@ -86,7 +85,9 @@ def save_segment(
     """Write a segment if it is still at `expected_version`; raise StaleVersion if not.
 
     A text change by itself marks the segment edited (un-approving it); the article's status
-    follows its segments: in review once a human has worked on it, approved when all are.
+    follows its segments: in review once a human has worked on it, approved when all are. The
+    article's search text and status are brought up to date after the answer
+    (articles/refresh.py): the write itself touches the segment's row and its revision only.
     """
     role = Role.of(user)
     _check(role, target_text=target_text, status=status)
@@ -113,18 +114,14 @@ def save_segment(
         }
         if text_changes:
             changes["edit_distance"] = word_edit_distance(segment.mt_text, new_text)
-            changes.update(
-                evaluate(
-                    segment.source_text,
-                    new_text,
-                    dismissed=dismissed_for(segment_id, new_text),
-                    segment_id=segment_id,
-                )
-            )
+            changes.update(evaluate_saved(segment_id, segment.source_text, new_text))
         if edit_seconds:
             changes["edit_seconds"] = segment.edit_seconds + max(
                 0.0, min(float(edit_seconds), 3600.0)
             )
+        refresh = text_changes or status != old_status
+        if refresh:
+            changes["needs_refresh"] = True
         # The read above is only a shortcut for the common conflict; this conditional UPDATE is
         # what guarantees that two writers from one version cannot both succeed.
         written = Segment.objects.filter(pk=segment_id, version=expected_version).update(
@@ -141,9 +138,8 @@ def save_segment(
                 author=user,
                 version=expected_version + 1,
             )
-            refresh_search_text(segment.article_id)
-        if status != old_status:
-            update_article_status(segment.article_id)
+        if refresh:
+            refresh_after_answer(segment.article_id)
     # The row as this write left it (a re-read could already show a later writer's save).
     for field, value in changes.items():
         setattr(segment, field, value)
@@ -184,17 +180,9 @@ def approve_segments(*, versions: dict[int, int], user) -> tuple[list[int], list
 
 
 def update_article_status(article_id: int) -> None:
-    """Approved when every segment is; in review once any human work exists; else unchanged."""
-    counts = Segment.objects.filter(article_id=article_id).aggregate(
-        total=Count("id"),
-        approved=Count("id", filter=Q(status=SegmentStatus.APPROVED)),
-        human=Count("id", filter=Q(status__in=[SegmentStatus.EDITED, SegmentStatus.APPROVED])),
-    )
-    if counts["total"] and counts["approved"] == counts["total"]:
-        new = ArticleStatus.APPROVED
-    elif counts["human"]:
-        new = ArticleStatus.IN_REVIEW
-    else:
+    """Set the article's status as its segments' statuses say (refresh.status_for)."""
+    new = status_for(Segment.objects.filter(article_id=article_id).values_list("status", flat=True))
+    if new is None:
         return
     Article.objects.filter(pk=article_id).exclude(status=new).update(
         status=new, updated_at=timezone.now()

@@ -224,9 +224,21 @@ class Segment(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    needs_refresh = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Saved, but the article's search text and status may not show it yet "
+        "(articles/refresh.py).",
+    )
 
     class Meta:
         ordering = ["article_id", "position"]
+        indexes = [
+            # Few rows are ever flagged: the sweep finds them without reading the others.
+            models.Index(
+                fields=["article"], condition=Q(needs_refresh=True), name="segment_needs_refresh"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="segment_unique_position"),
             models.CheckConstraint(condition=Q(version__gte=1), name="segment_version_positive"),
