@@ -8,11 +8,12 @@ told, with the current text, instead of silently overwriting it.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from articles.models import (
     Article,
+    CheckDismissal,
     Revision,
     RevisionOrigin,
     Segment,
@@ -92,7 +93,15 @@ def save_segment(
     role = Role.of(user)
     _check(role, target_text=target_text, status=status)
     with transaction.atomic():
-        segment = Segment.objects.select_related("updated_by").filter(pk=segment_id).first()
+        # Locked until the commit: what the checks and the re-anchoring read of the segment's
+        # tags (mention writers take the same lock) stays as read.
+        segment = (
+            Segment.objects.select_related("updated_by")
+            .select_for_update(of=("self",))
+            .annotate(dismissed_any=Exists(CheckDismissal.objects.filter(segment=OuterRef("pk"))))
+            .filter(pk=segment_id)
+            .first()
+        )
         if segment is None:
             raise Segment.DoesNotExist(segment_id)
         if segment.version != expected_version:
@@ -106,6 +115,7 @@ def save_segment(
             raise InvalidEdit("An empty translation cannot be approved.")
         if status == SegmentStatus.EMPTY and new_text.strip():
             status = SegmentStatus.EDITED
+        cache: dict = {}
         changes = {
             "target_text": new_text,
             "status": status,
@@ -114,7 +124,15 @@ def save_segment(
         }
         if text_changes:
             changes["edit_distance"] = word_edit_distance(segment.mt_text, new_text)
-            changes.update(evaluate_saved(segment_id, segment.source_text, new_text))
+            changes.update(
+                evaluate_saved(
+                    segment_id,
+                    segment.source_text,
+                    new_text,
+                    dismissals=segment.dismissed_any,
+                    cache=cache,
+                )
+            )
         if edit_seconds:
             changes["edit_seconds"] = segment.edit_seconds + max(
                 0.0, min(float(edit_seconds), 3600.0)
@@ -122,15 +140,17 @@ def save_segment(
         refresh = text_changes or status != old_status
         if refresh:
             changes["needs_refresh"] = True
-        # The read above is only a shortcut for the common conflict; this conditional UPDATE is
-        # what guarantees that two writers from one version cannot both succeed.
+        # The version check above is only a shortcut for the common conflict; this conditional
+        # UPDATE is what guarantees that two writers from one version cannot both succeed.
         written = Segment.objects.filter(pk=segment_id, version=expected_version).update(
             version=F("version") + 1, **changes
         )
         if not written:
             raise StaleVersion(Segment.objects.select_related("updated_by").get(pk=segment_id))
         if text_changes:
-            target_changed.send(sender=Segment, segment_id=segment_id, old=old_text, new=new_text)
+            target_changed.send(
+                sender=Segment, segment_id=segment_id, old=old_text, new=new_text, cache=cache
+            )
             Revision.objects.create(
                 segment_id=segment_id,
                 text=new_text,
