@@ -2,10 +2,13 @@
 
 `after_answer(key, func)` queues `func` for when the current transaction commits (a rollback
 drops it). During a request it then runs when the server closes the response, after the answer
-went out; the same key queued twice in one request runs once. Outside a request (commands,
-tasks, the shell) it runs at the commit. A process can die before it runs, so nothing queued
-here may be the only record that the work is due (articles/refresh.py keeps that record in the
-database).
+went out; outside a request (commands, tasks, the shell) it runs at the commit. A key names one
+piece of work: queued twice in a request it runs once, and asked for while another thread of
+the process runs it, that thread runs it once more instead (so ten saves of one article
+committing during its refresh cost one more refresh, not ten).
+
+A process can die before the work runs, so nothing queued here may be the only record that it
+is due (articles/refresh.py keeps that record in the database).
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from django.db import close_old_connections, transaction
 logger = logging.getLogger(__name__)
 
 _local = threading.local()
+# Keys being run by some thread of this process -> whether it was asked for again meanwhile.
+_running: dict[Hashable, bool] = {}
+_running_lock = threading.Lock()
 
 
 def after_answer(key: Hashable, func: Callable[[], object]) -> None:
@@ -30,12 +36,32 @@ def after_answer(key: Hashable, func: Callable[[], object]) -> None:
 def _queue(key: Hashable, func: Callable[[], object]) -> None:
     pending = getattr(_local, "pending", None)
     if pending is None:
-        _run(func)
+        _run(key, func)
     else:
         pending.setdefault(key, func)
 
 
-def _run(func: Callable[[], object]) -> None:
+def _run(key: Hashable, func: Callable[[], object]) -> None:
+    with _running_lock:
+        if key in _running:
+            _running[key] = True  # the thread running it goes once more, after this commit
+            return
+        _running[key] = False
+    try:
+        while True:
+            _call(func)
+            with _running_lock:
+                if not _running[key]:
+                    del _running[key]  # under the lock: a later ask runs it itself
+                    return
+                _running[key] = False
+    except BaseException:
+        with _running_lock:
+            _running.pop(key, None)
+        raise
+
+
+def _call(func: Callable[[], object]) -> None:
     try:
         func()
     except Exception:  # The work is recorded as due: a later write or the sweep does it.
@@ -49,8 +75,8 @@ def _begin(**kwargs) -> None:
 def _finish(**kwargs) -> None:
     pending = getattr(_local, "pending", None)
     _local.pending = None
-    for func in (pending or {}).values():
-        _run(func)
+    for key, func in (pending or {}).items():
+        _run(key, func)
 
 
 def connect() -> None:

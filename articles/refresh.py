@@ -8,7 +8,9 @@ run by every task worker and by `manage.py refresh_articles`) does the work.
 
 A refresh locks the article's row before it reads the segments, so of two refreshes the later one
 reads and writes last. It clears only the flags of the segment versions it read, and skips rows
-another transaction holds: a save committing meanwhile keeps its flag for its own refresh.
+another transaction holds: a save committing meanwhile keeps its flag for its own refresh. Within
+a process, saves of one article that commit while its refresh runs share the next run
+(articles/deferred.py), so a busy article is refreshed once per run rather than once per save.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def refresh_article(article_id: int, *, due_only: bool = True) -> bool:
             changes.update(status=status, updated_at=timezone.now())
         store_search_text(article, texts, **changes)
         if due:
-            # Rows locked by a writer are left flagged: that writer's refresh comes after.
+            # Rows a writer holds stay flagged: that writer's refresh comes after.
             read = Q()
             for pk, version in due:
                 read |= Q(pk=pk, version=version)
