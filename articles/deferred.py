@@ -1,31 +1,39 @@
 """Work a write's answer does not wait for: run after the commit, once the answer is sent.
 
 `after_answer(key, func)` queues `func` for when the current transaction commits (a rollback
-drops it). During a request it then runs when the server closes the response, after the answer
-went out; outside a request (commands, tasks, the shell) it runs at the commit. A key names one
-piece of work: queued twice in a request it runs once, and asked for while another thread of
-the process runs it, that thread runs it once more instead (so ten saves of one article
-committing during its refresh cost one more refresh, not ten).
+drops it). During a request it is then handed, when the answer has been sent, to one thread of
+the process that runs such work in turn: the request's thread is free for the next request at
+once. Outside a request (commands, tasks, the shell) it runs at the commit. A key names one
+piece of work: queued again before its run starts, it runs once (ten saves of one article during
+its refresh cost one more refresh, not ten); queued while it runs, it runs once more after.
 
 A process can die before the work runs, so nothing queued here may be the only record that it
-is due (articles/refresh.py keeps that record in the database).
+is due (articles/refresh.py keeps that record in the database). At a normal exit the process
+waits a few seconds for what is queued.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import threading
 from collections.abc import Callable, Hashable
 
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 
+# A follow-up thread idle this long closes its database connection.
+IDLE_SECONDS = 1.0
+
 _local = threading.local()
-# Keys being run by some thread of this process -> whether it was asked for again meanwhile.
-_running: dict[Hashable, bool] = {}
-_running_lock = threading.Lock()
+_queued: dict[Hashable, Callable[[], object]] = {}
+_changed = threading.Condition()
+_running = False
+_thread: threading.Thread | None = None
+_thread_pid: int | None = None
 
 
 def after_answer(key: Hashable, func: Callable[[], object]) -> None:
@@ -33,39 +41,59 @@ def after_answer(key: Hashable, func: Callable[[], object]) -> None:
     transaction.on_commit(lambda: _queue(key, func))
 
 
+def drain(timeout: float | None = None) -> bool:
+    """Wait until the work handed over so far has run; False if `timeout` passed first."""
+    with _changed:
+        return _changed.wait_for(lambda: not _queued and not _running, timeout)
+
+
 def _queue(key: Hashable, func: Callable[[], object]) -> None:
     pending = getattr(_local, "pending", None)
     if pending is None:
-        _run(key, func)
+        _call(func)
     else:
         pending.setdefault(key, func)
 
 
-def _run(key: Hashable, func: Callable[[], object]) -> None:
-    with _running_lock:
-        if key in _running:
-            _running[key] = True  # the thread running it goes once more, after this commit
-            return
-        _running[key] = False
-    try:
-        while True:
-            _call(func)
-            with _running_lock:
-                if not _running[key]:
-                    del _running[key]  # under the lock: a later ask runs it itself
-                    return
-                _running[key] = False
-    except BaseException:
-        with _running_lock:
-            _running.pop(key, None)
-        raise
+def _hand_over(work: dict[Hashable, Callable[[], object]]) -> None:
+    global _thread, _thread_pid
+    with _changed:
+        for key, func in work.items():
+            _queued.setdefault(key, func)
+        # A forked child does not inherit its parent's thread: it starts its own.
+        if _thread is None or _thread_pid != os.getpid() or not _thread.is_alive():
+            _thread = threading.Thread(target=_work, name="after-answer", daemon=True)
+            _thread_pid = os.getpid()
+            _thread.start()
+        _changed.notify_all()
 
 
-def _call(func: Callable[[], object]) -> None:
+def _work() -> None:
+    global _running
+    while True:
+        with _changed:
+            if not _queued:
+                _running = False
+                _changed.notify_all()
+            idle = not _changed.wait_for(lambda: _queued, IDLE_SECONDS)
+        if idle:
+            connection.close()  # no connection kept (or taken from the pool) while idle
+            continue
+        with _changed:
+            key = next(iter(_queued))
+            func = _queued.pop(key)
+            _running = True
+        if not _call(func):
+            connection.close()  # perhaps broken: the next piece of work connects afresh
+
+
+def _call(func: Callable[[], object]) -> bool:
     try:
         func()
     except Exception:  # The work is recorded as due: a later write or the sweep does it.
         logger.exception("Work after the answer failed; it is left for the next sweep")
+        return False
+    return True
 
 
 def _begin(**kwargs) -> None:
@@ -75,15 +103,12 @@ def _begin(**kwargs) -> None:
 def _finish(**kwargs) -> None:
     pending = getattr(_local, "pending", None)
     _local.pending = None
-    for key, func in (pending or {}).items():
-        _run(key, func)
+    if pending:
+        _hand_over(pending)
 
 
 def connect() -> None:
-    """Hook into requests (from AppConfig.ready)."""
+    """Hook into requests and the process's exit (from AppConfig.ready)."""
     request_started.connect(_begin, dispatch_uid="articles.deferred.begin")
     request_finished.connect(_finish, dispatch_uid="articles.deferred.finish")
-    # Django's own receiver may close the request's database connection (or hand it back to
-    # the pool); connected again, it runs after the work above instead of before it.
-    request_finished.disconnect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    atexit.register(drain, 10)

@@ -13,7 +13,7 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from articles import refresh
+from articles import deferred, refresh
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
 from articles.search_index import refresh_search_text
 from articles.workers import Heartbeat
@@ -162,24 +162,34 @@ def test_refresh_all_rebuilds_every_article(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_follow_up_runs_after_the_save_has_committed(monkeypatch):
+def test_the_follow_up_runs_after_the_save_has_committed_and_the_answer(monkeypatch):
     article = _article()
     client = APIClient()
     # Staff: the editor group, made by a migration, is gone once a transactional test flushed.
     client.force_authenticate(UserFactory(is_staff=True))
     seen = []
+    release = threading.Event()
     original = refresh.refresh_article
 
     def watched(article_id, **kwargs):
         # Outside the save's transaction: what it wrote is committed for everyone.
         seen.append(connection.in_atomic_block)
-        return original(article_id, **kwargs)
+        release.wait(10)
+        try:
+            return original(article_id, **kwargs)
+        finally:
+            connection.close()  # the follow-up thread's own: the test database is dropped last
 
     monkeypatch.setattr(refresh, "refresh_article", watched)
 
     response = _save(client, article, 0, "Rouhani rules out a coalition")
 
+    # The answer came while the follow-up was still held back.
     assert response.status_code == 200
+    assert response.json()["target_text"] == "Rouhani rules out a coalition"
+    assert _found(client, "rules") == []
+    release.set()
+    assert deferred.drain(timeout=10)
     assert seen == [False]
     assert _found(client, "rules") == [article.pk]
     assert _status(article) == ArticleStatus.IN_REVIEW
@@ -190,7 +200,7 @@ def test_the_follow_up_runs_after_the_save_has_committed(monkeypatch):
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
     reason="concurrent writers: the tests' SQLite is one in-memory database",
 )
-def test_saves_racing_on_one_article_all_reach_its_search_text():
+def test_saves_racing_on_one_article_all_reach_its_search_text(monkeypatch):
     article = ArticleFactory()
     segments = [
         SegmentFactory(article=article, position=position, target_text=f"Line {position}.")
@@ -198,6 +208,15 @@ def test_saves_racing_on_one_article_all_reach_its_search_text():
     ]
     editor = UserFactory(is_staff=True)
     failures = []
+    original = refresh.refresh_article
+
+    def closing(article_id, **kwargs):
+        try:
+            return original(article_id, **kwargs)
+        finally:
+            connection.close()  # the follow-up thread's own: the test database is dropped last
+
+    monkeypatch.setattr(refresh, "refresh_article", closing)
 
     def edit(segment: Segment) -> None:
         client = APIClient()
@@ -223,6 +242,7 @@ def test_saves_racing_on_one_article_all_reach_its_search_text():
         thread.start()
     for thread in threads:
         thread.join(60)
+    assert deferred.drain(timeout=30)
 
     assert failures == []
     client = APIClient()
