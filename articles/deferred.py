@@ -18,7 +18,8 @@ import atexit
 import logging
 import os
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
@@ -34,11 +35,24 @@ _changed = threading.Condition()
 _running = False
 _thread: threading.Thread | None = None
 _thread_pid: int | None = None
+_inline = False
 
 
 def after_answer(key: Hashable, func: Callable[[], object]) -> None:
     """Run `func` once the current transaction has committed and the answer is sent."""
     transaction.on_commit(lambda: _queue(key, func))
+
+
+@contextmanager
+def inline() -> Iterator[None]:
+    """Meanwhile, run handed-over work on the request's own thread, after its answer (to count
+    or debug it there: bench/concurrency.py)."""
+    global _inline
+    _inline = True
+    try:
+        yield
+    finally:
+        _inline = False
 
 
 def drain(timeout: float | None = None) -> bool:
@@ -57,6 +71,10 @@ def _queue(key: Hashable, func: Callable[[], object]) -> None:
 
 def _hand_over(work: dict[Hashable, Callable[[], object]]) -> None:
     global _thread, _thread_pid
+    if _inline:
+        for func in work.values():
+            _call(func)
+        return
     with _changed:
         for key, func in work.items():
             _queued.setdefault(key, func)
