@@ -1,11 +1,12 @@
 """Work a write's answer does not wait for: run after the commit, once the answer is sent.
 
-`after_answer(key, func)` queues `func` for when the current transaction commits (a rollback
-drops it). During a request it is then handed, when the answer has been sent, to one thread of
-the process that runs such work in turn: the request's thread is free for the next request at
-once. Outside a request (commands, tasks, the shell) it runs at the commit. A key names one
-piece of work: queued again before its run starts, it runs once (ten saves of one article during
-its refresh cost one more refresh, not ten); queued while it runs, it runs once more after.
+`after_answer(func, item)` queues `func([item])` for when the current transaction commits (a
+rollback drops it). During a request it is then handed, when the answer has been sent, to one
+thread of the process that runs such work in turn, so the request's thread is free for the next
+request at once; that thread calls `func` once with every item queued for it meanwhile (an item
+queued twice before its run counts once), so a hundred saves answered while it was busy cost one
+refresh of their articles, not a hundred. Outside a request (commands, tasks, the shell) the
+work runs at the commit.
 
 A process can die before the work runs, so nothing queued here may be the only record that it
 is due (articles/refresh.py keeps that record in the database). At a normal exit the process
@@ -29,8 +30,10 @@ logger = logging.getLogger(__name__)
 # A follow-up thread idle this long closes its database connection.
 IDLE_SECONDS = 1.0
 
+Work = Callable[[list], object]
+
 _local = threading.local()
-_queued: dict[Hashable, Callable[[], object]] = {}
+_queued: dict[Work, dict[Hashable, None]] = {}
 _changed = threading.Condition()
 _running = False
 _thread: threading.Thread | None = None
@@ -38,9 +41,10 @@ _thread_pid: int | None = None
 _inline = False
 
 
-def after_answer(key: Hashable, func: Callable[[], object]) -> None:
-    """Run `func` once the current transaction has committed and the answer is sent."""
-    transaction.on_commit(lambda: _queue(key, func))
+def after_answer(func: Work, item: Hashable) -> None:
+    """Call `func` with `item` (among others) once this transaction commits and the answer is
+    sent."""
+    transaction.on_commit(lambda: _queue(func, item))
 
 
 @contextmanager
@@ -61,23 +65,23 @@ def drain(timeout: float | None = None) -> bool:
         return _changed.wait_for(lambda: not _queued and not _running, timeout)
 
 
-def _queue(key: Hashable, func: Callable[[], object]) -> None:
+def _queue(func: Work, item: Hashable) -> None:
     pending = getattr(_local, "pending", None)
     if pending is None:
-        _call(func)
+        _call(func, [item])
     else:
-        pending.setdefault(key, func)
+        pending.setdefault(func, {})[item] = None
 
 
-def _hand_over(work: dict[Hashable, Callable[[], object]]) -> None:
+def _hand_over(work: dict[Work, dict[Hashable, None]]) -> None:
     global _thread, _thread_pid
     if _inline:
-        for func in work.values():
-            _call(func)
+        for func, items in work.items():
+            _call(func, list(items))
         return
     with _changed:
-        for key, func in work.items():
-            _queued.setdefault(key, func)
+        for func, items in work.items():
+            _queued.setdefault(func, {}).update(items)
         # A forked child does not inherit its parent's thread: it starts its own.
         if _thread is None or _thread_pid != os.getpid() or not _thread.is_alive():
             _thread = threading.Thread(target=_work, name="after-answer", daemon=True)
@@ -94,20 +98,19 @@ def _work() -> None:
                 _running = False
                 _changed.notify_all()
             idle = not _changed.wait_for(lambda: _queued, IDLE_SECONDS)
+            if not idle:
+                func = next(iter(_queued))
+                items = list(_queued.pop(func))
+                _running = True
         if idle:
             connection.close()  # no connection kept (or taken from the pool) while idle
-            continue
-        with _changed:
-            key = next(iter(_queued))
-            func = _queued.pop(key)
-            _running = True
-        if not _call(func):
+        elif not _call(func, items):
             connection.close()  # perhaps broken: the next piece of work connects afresh
 
 
-def _call(func: Callable[[], object]) -> bool:
+def _call(func: Work, items: list) -> bool:
     try:
-        func()
+        func(items)
     except Exception:  # The work is recorded as due: a later write or the sweep does it.
         logger.exception("Work after the answer failed; it is left for the next sweep")
         return False

@@ -193,7 +193,7 @@ def approve_segments(*, versions: dict[int, int], user) -> tuple[list[int], list
         articles.update(
             Segment.objects.filter(pk__in=approved).values_list("article_id", flat=True)
         )
-        for article_id in articles:
+        for article_id in sorted(articles):  # in id order, as article refreshes lock them
             update_article_status(article_id)
     current = list(Segment.objects.filter(pk__in=stale).select_related("updated_by"))
     return approved, current

@@ -122,7 +122,7 @@ def test_a_failing_follow_up_leaves_the_save_and_the_sweep_repairs_it(
     def lost_connection(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(refresh, "store_search_text", lost_connection)
+    monkeypatch.setattr(refresh, "remember_words", lost_connection)
     with django_capture_on_commit_callbacks(execute=True):
         response = _save(client, article, 0, "Rouhani rules out a coalition")
 
@@ -169,18 +169,18 @@ def test_the_follow_up_runs_after_the_save_has_committed_and_the_answer(monkeypa
     client.force_authenticate(UserFactory(is_staff=True))
     seen = []
     release = threading.Event()
-    original = refresh.refresh_article
+    original = refresh.refresh_articles
 
-    def watched(article_id, **kwargs):
+    def watched(article_ids, **kwargs):
         # Outside the save's transaction: what it wrote is committed for everyone.
         seen.append(connection.in_atomic_block)
         release.wait(10)
         try:
-            return original(article_id, **kwargs)
+            return original(article_ids, **kwargs)
         finally:
             connection.close()  # the follow-up thread's own: the test database is dropped last
 
-    monkeypatch.setattr(refresh, "refresh_article", watched)
+    monkeypatch.setattr(refresh, "refresh_articles", watched)
 
     response = _save(client, article, 0, "Rouhani rules out a coalition")
 
@@ -208,15 +208,15 @@ def test_saves_racing_on_one_article_all_reach_its_search_text(monkeypatch):
     ]
     editor = UserFactory(is_staff=True)
     failures = []
-    original = refresh.refresh_article
+    original = refresh.refresh_articles
 
-    def closing(article_id, **kwargs):
+    def closing(article_ids, **kwargs):
         try:
-            return original(article_id, **kwargs)
+            return original(article_ids, **kwargs)
         finally:
             connection.close()  # the follow-up thread's own: the test database is dropped last
 
-    monkeypatch.setattr(refresh, "refresh_article", closing)
+    monkeypatch.setattr(refresh, "refresh_articles", closing)
 
     def edit(segment: Segment) -> None:
         client = APIClient()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
-from articles.refresh import refresh_article, refresh_due
+from articles.refresh import refresh_due, refresh_in_chunks
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, all: bool, **options) -> None:
         if all:
             ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-            count = sum(refresh_article(pk, due_only=False) for pk in ids)
+            count = refresh_in_chunks(ids, due_only=False)
         else:
             count = refresh_due()
         self.stdout.write(f"refreshed {count} article{'s' if count != 1 else ''}")
