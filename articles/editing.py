@@ -87,8 +87,8 @@ def save_segment(
 
     A text change by itself marks the segment edited (un-approving it); the article's status
     follows its segments: in review once a human has worked on it, approved when all are. The
-    article's search text and status are brought up to date after the answer
-    (articles/refresh.py): the write itself touches the segment's row and its revision only.
+    article's search text is brought up to date after the answer (articles/refresh.py), as is
+    its status once more (two saves committing together each saw the other's segment as before).
     """
     role = Role.of(user)
     _check(role, target_text=target_text, status=status)
@@ -158,6 +158,9 @@ def save_segment(
                 author=user,
                 version=expected_version + 1,
             )
+        if status != old_status:
+            # The desk's header shows it right after the answer; the refresh confirms it.
+            update_article_status(segment.article_id)
         if refresh:
             refresh_after_answer(segment.article_id)
     # The row as this write left it (a re-read could already show a later writer's save).
