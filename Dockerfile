@@ -1,4 +1,4 @@
-# Browser assets (the Vazirmatn web font) come from npm, as package.json and its lock file pin them.
+# Browser assets (the Vazirmatn web font, Chart.js) come from npm, as package.json and its lock file pin them.
 FROM node:20-bookworm-slim AS assets
 WORKDIR /assets
 COPY package.json package-lock.json ./
@@ -13,6 +13,7 @@ RUN pip install --no-cache-dir --extra-index-url https://download.pytorch.org/wh
     -r requirements.txt
 COPY . .
 COPY --from=assets /assets/node_modules/vazirmatn/fonts/webfonts /app/node_modules/vazirmatn/fonts/webfonts
+COPY --from=assets /assets/node_modules/chart.js/dist/chart.umd.min.js* /app/node_modules/chart.js/dist/
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 EXPOSE 8000
 CMD ["gunicorn", "newsroom.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "4"]

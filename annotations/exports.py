@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet
 
 from annotations.models import Mention, MentionOrigin, MentionSide
 from annotations.spans import outermost
+from articles.comments.models import Comment
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
 from articles.text.chars import tokens
 from articles.text.controls import strip_forbidden
@@ -40,8 +41,9 @@ XLIFF_STATES = {
 def export_queryset(queryset: QuerySet[Article]) -> QuerySet[Article]:
     """Articles with everything an export writes, in a fixed number of queries per chunk."""
     mentions = Mention.objects.select_related("entity").order_by("start", "-end")
+    comments = Comment.objects.select_related("author", "resolved_by").order_by("created_at", "id")
     segments = Segment.objects.order_by("position").prefetch_related(
-        Prefetch("mentions", queryset=mentions)
+        Prefetch("mentions", queryset=mentions), Prefetch("comments", queryset=comments)
     )
     return queryset.prefetch_related(Prefetch("segments", queryset=segments)).order_by("pk")
 
@@ -82,6 +84,18 @@ def _mention_json(mention: Mention) -> dict:
     }
 
 
+def _comment_json(comment: Comment) -> dict:
+    return {
+        "id": comment.pk,
+        "author": comment.author.get_username() if comment.author else None,
+        "text": comment.text,
+        "created_at": comment.created_at.isoformat(),
+        "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+        "resolved": comment.resolved_at is not None,
+        "resolved_by": comment.resolved_by.get_username() if comment.resolved_by else None,
+    }
+
+
 def article_json(article: Article) -> dict:
     return {
         "id": article.pk,
@@ -105,6 +119,7 @@ def article_json(article: Article) -> dict:
                 "target_text": segment.target_text,
                 "status": SegmentStatus(segment.status).label,
                 "mentions": [_mention_json(m) for m in segment.mentions.all()],
+                "comments": [_comment_json(c) for c in segment.comments.all()],
             }
             for segment in article.segments.all()
         ],
@@ -264,6 +279,16 @@ def write_xliff(articles: Iterable[Article], **options) -> Iterator[str]:
                     "note",
                     f"check {finding['check']}: {finding['message']}",
                     {"from": "newsroom-checks", "priority": "2"},
+                )
+            for comment in segment.comments.all():
+                # The desk's thread: an open comment is more pressing than a resolved one.
+                xml.element(
+                    "note",
+                    comment.text,
+                    {
+                        "from": comment.author.get_username() if comment.author else "",
+                        "priority": "3" if comment.resolved_at is None else "8",
+                    },
                 )
             xml.out.endElement("trans-unit")
         xml.out.endElement("body")

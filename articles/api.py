@@ -18,7 +18,9 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from articles.assignments_api import ArticleAssignmentMixin
 from articles.batches import start_import
+from articles.comments.models import open_threads
 from articles.editing import (
     EditRefused,
     InvalidEdit,
@@ -153,14 +155,14 @@ class ArticleCursorPagination(BasePagination):
         ]
 
 
-class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
+class ArticleViewSet(ArticleAssignmentMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ArticleFilter
     pagination_class = ArticleCursorPagination
 
     def get_queryset(self):
         queryset = (
             Article.objects.with_counts()
-            .annotate(title_translation=_title_translation())
+            .annotate(title_translation=_title_translation(), open_threads=open_threads())
             .prefetch_related("tags")
         )
         if self.action == "retrieve":
@@ -250,7 +252,8 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         if "ids" in body.validated_data:
             articles = Article.objects.filter(pk__in=body.validated_data["ids"])
         else:
-            selected = ArticleFilter(body.validated_data["filters"], queryset=Article.objects.all())
+            filters = body.validated_data["filters"]
+            selected = ArticleFilter(filters, queryset=Article.objects.all(), request=request)
             if not selected.is_valid():
                 raise ValidationError({"filters": selected.errors})
             articles = selected.qs

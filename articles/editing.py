@@ -133,10 +133,9 @@ def save_segment(
                     cache=cache,
                 )
             )
-        if edit_seconds:
-            changes["edit_seconds"] = segment.edit_seconds + max(
-                0.0, min(float(edit_seconds), 3600.0)
-            )
+        seconds = max(0.0, min(float(edit_seconds or 0), 3600.0))
+        if seconds:
+            changes["edit_seconds"] = segment.edit_seconds + seconds
         refresh = text_changes or status != old_status
         if refresh:
             changes["needs_refresh"] = True
@@ -157,6 +156,8 @@ def save_segment(
                 origin=RevisionOrigin.HUMAN,
                 author=user,
                 version=expected_version + 1,
+                words_changed=word_edit_distance(old_text, new_text),
+                edit_seconds=seconds,
             )
         if status != old_status:
             # The desk's header shows it right after the answer; the refresh confirms it.

@@ -1,5 +1,7 @@
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from articles.models import Article, ArticleStatus, Segment
 
@@ -22,10 +24,40 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_checks",
         label="Quality checks",
     )
+    assignee = django_filters.CharFilter(
+        method="filter_assignee",
+        label="Assigned to: me, none (unassigned) or a user id",
+        validators=[
+            RegexValidator(r"^(?i:me|none|[1-9][0-9]{0,17})$", "Use me, none or a user id.")
+        ],
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Past the due time and not approved"
+    )
 
     class Meta:
         model = Article
-        fields = ("status", "q", "tag", "entity", "batch", "checks", "source_language")
+        fields = (
+            "status", "q", "tag", "entity", "batch", "checks", "source_language", "assignee",
+            "overdue",
+        )  # fmt: skip
+
+    def filter_assignee(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip().lower()
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value == "me":
+            user = getattr(self.request, "user", None)
+            if user is None or not user.is_authenticated:
+                return queryset.none()
+            return queryset.filter(assignee=user.pk)
+        return queryset.filter(assignee=int(value))
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        overdue = queryset.overdue(timezone.now())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         number = next(num for num, label in ArticleStatus.choices if label == value)

@@ -4,23 +4,20 @@ goes. One code path for every door (command line, admin, REST, demo).
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError
 from django.utils import timezone
 
+from articles.import_chunks import CHUNK_BYTES, CHUNK_RECORDS, store_chunk
+from articles.import_prepare import Chunk, PreparedRecord, Preparer, pool_size
 from articles.importers import csvfile, html, jsonarray, jsonl, txt, ziparchive
 from articles.importers.formats import FORMATS, format_for_name
-from articles.importers.records import InvalidRecord, build_article_input, clean_record
 from articles.importers.source import ImportSource, Origin, RawRecord, RecordError, UnusableFile
-from articles.importing import Outcome, TagCache, import_article, record_kind_for
+from articles.importing import Outcome, TagCache
 from articles.models import ImportBatch, ImportStatus
 from articles.retries import describe_error
-
-logger = logging.getLogger(__name__)
 
 READERS = {
     "txt": txt.read,
@@ -96,6 +93,40 @@ def resolve_format(source: ImportSource, fmt: str) -> str:
     return detected
 
 
+@dataclass(frozen=True)
+class _Unusable:
+    """A whole file that could not be used, in its place in the stream of chunks."""
+
+    name: str
+    reason: str
+
+
+def _chunks(sources: list[ImportSource], fmt: str) -> Iterator[Chunk | _Unusable]:
+    """Every record of every source with its origin, a chunk at a time (records or text)."""
+    for source in sources:
+        chunk: Chunk = []
+        size = 0
+        try:
+            source_fmt = resolve_format(source, fmt)
+            file_sha256 = source.fingerprint()
+            for position, item in enumerate(_records(source, source_fmt), start=1):
+                chunk.append((item, Origin(file_sha256, position)))
+                size += len(item.raw_text) if isinstance(item, RawRecord) else 0
+                if len(chunk) >= CHUNK_RECORDS or size >= CHUNK_BYTES:
+                    yield chunk
+                    chunk, size = [], 0
+        except UnusableFile as exc:
+            yield from [chunk] if chunk else []
+            yield _Unusable(exc.name, exc.reason)
+            continue
+        except OSError as exc:
+            yield from [chunk] if chunk else []
+            yield _Unusable(source.name, f"cannot read: {exc.strerror or exc}")
+            continue
+        if chunk:
+            yield chunk
+
+
 def import_sources(
     *,
     sources: Iterable[ImportSource],
@@ -105,83 +136,38 @@ def import_sources(
     batch: ImportBatch | None = None,
     on_record: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
-    """Import every record of every source; bad records are named, good ones land."""
+    """Import every record of every source; bad records are named, good ones land.
+
+    Records are prepared a chunk at a time (in a pool of processes for a large input) and
+    stored a chunk at a time (`articles/import_chunks.py`).
+    """
+    sources = list(sources)
     summary = ImportSummary()
     tags = TagCache()
-    for source in sources:
-        try:
-            source_fmt = resolve_format(source, fmt)
-            file_sha256 = source.fingerprint()
-            for position, item in enumerate(_records(source, source_fmt), start=1):
-                if isinstance(item, RecordError):
-                    summary.fail(item.record, item.reason)
-                else:
-                    _import_one(
-                        item,
-                        summary,
-                        source_language=source_language,
-                        user=user,
-                        batch=batch,
-                        tags=tags,
-                        origin=Origin(file_sha256, position),
-                    )
-                if on_record:
-                    on_record(summary)
-        except UnusableFile as exc:
-            summary.unusable.append({"record": exc.name, "reason": exc.reason})
+    processes = pool_size(sum(source.size for source in sources))
+    with Preparer(source_language=source_language, processes=processes) as preparer:
+        for prepared in preparer.prepared(_chunks(sources, fmt)):
+            if isinstance(prepared, _Unusable):
+                summary.unusable.append({"record": prepared.name, "reason": prepared.reason})
+            else:
+                store_chunk(prepared, user=user, batch=batch, tags=tags)
+                for item in prepared:
+                    _count(summary, item)
             if on_record:
                 on_record(summary)
-        except OSError as exc:
-            summary.unusable.append(
-                {"record": source.name, "reason": f"cannot read: {exc.strerror or exc}"}
-            )
     return summary
 
 
-def _import_one(
-    record: RawRecord,
-    summary: ImportSummary,
-    *,
-    source_language: str,
-    user,
-    batch,
-    tags,
-    origin: Origin | None = None,
-) -> None:
-    """Import one record; whatever goes wrong with it fails it alone, with the reason."""
-    notes: list[str] = []
-    try:
-        record, cleaned = clean_record(record)
-        notes += [cleaned] if cleaned else []
-        kind = record_kind_for(record.fields)
-        if kind is not None:
-            outcome, warning = kind.store(
-                fields=record.fields, raw_text=record.raw_text, user=user, batch=batch
-            )
-        else:
-            data = build_article_input(record, source_language=source_language)
-            notes += data.notes
-            outcome, warning = import_article(
-                data=data, user=user, batch=batch, tags=tags, origin=origin
-            )
-    except InvalidRecord as exc:
-        summary.fail(record.label, str(exc))
+def _count(summary: ImportSummary, item: PreparedRecord) -> None:
+    if item.error:
+        summary.fail(item.label, item.error)
         return
-    except DatabaseError as exc:
-        logger.exception("database error importing %s", record.label)
-        summary.fail(record.label, f"database error: {exc}")
-        return
-    except Exception as exc:  # a pathological text or a bug must not stop the rest of the file
-        logger.exception("unexpected error importing %s", record.label)
-        detail = f"{type(exc).__name__}: {exc}"
-        summary.fail(record.label, f"could not be imported ({detail[:300]})")
-        return
-    summary.count(outcome)
-    if outcome != Outcome.SKIPPED:
-        for note in notes:
-            summary.warn(record.label, note)
-    if warning:
-        summary.warn(record.label, warning)
+    summary.count(item.outcome)
+    if item.outcome != Outcome.SKIPPED:
+        for note in item.notes:
+            summary.warn(item.label, note)
+    for warning in item.warnings:
+        summary.warn(item.label, warning)
 
 
 class _BatchProgress:

@@ -1,6 +1,7 @@
 """Importing one article: create, update or skip it by its identity, in one transaction.
 
-Reading files and running a batch of them is `articles/import_runs.py`.
+Reading files and running a batch of them is `articles/import_runs.py`; storing records a chunk
+at a time, the new ones in bulk, `articles/import_chunks.py`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ class Outcome:
     SKIPPED = "skipped"
 
 
+# Why a changed text was not applied (a warning beside the record's `skipped`).
+LATER_RECORD_WON = "a later record of this file already gave this article its text"
+OLDER_TEXT = "an older text of this article was met again and not applied"
+EDITORS_WORKED = "the text changed, but editors have worked on this article"
+
+
 @dataclass(frozen=True)
 class RecordKind:
     """A kind of record another app stores itself (annotations: an exported article with its
@@ -60,11 +67,30 @@ def record_kind_for(fields: dict | None) -> RecordKind | None:
     return next((kind for kind in _record_kinds.values() if kind.matches(fields)), None)
 
 
+def record_kind(name: str) -> RecordKind:
+    return _record_kinds[name]
+
+
 class TagCache:
     """Tag ids by name for one import run, so each tag costs one query at most."""
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
+
+    def ensure(self, names) -> None:
+        """Look up or create these tags, a chunk of records' worth in three queries at most.
+
+        Called outside the records' transactions: a record that fails cannot take back a tag
+        this cache already holds.
+        """
+        missing = {name for name in names if name not in self._ids}
+        if not missing:
+            return
+        self._ids.update(Tag.objects.filter(name__in=missing).values_list("name", "pk"))
+        missing -= self._ids.keys()
+        if missing:
+            Tag.objects.bulk_create([Tag(name=name) for name in missing], ignore_conflicts=True)
+            self._ids.update(Tag.objects.filter(name__in=missing).values_list("name", "pk"))
 
     def ids(self, names: list[str]) -> list[int]:
         result = []
@@ -75,7 +101,7 @@ class TagCache:
         return result
 
 
-def _align_translation(data: ArticleInput) -> tuple[dict[int, str], str | None]:
+def align_translation(data: ArticleInput) -> tuple[dict[int, str], str | None]:
     """Map an imported English translation onto segment positions, sentence for sentence.
 
     Returns the texts by position and, when the body cannot be aligned, why not.
@@ -105,8 +131,24 @@ def _align_translation(data: ArticleInput) -> tuple[dict[int, str], str | None]:
     return texts, None
 
 
-def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
-    translations, warning = _align_translation(data)
+def source_folds(data: ArticleInput) -> list[str]:
+    """The folded source text of each segment (what matching compares, and its key)."""
+    return [fold(draft.text) for draft in data.segments]
+
+
+def build_segments(
+    article: Article,
+    data: ArticleInput,
+    translations: dict[int, str],
+    *,
+    user,
+    folds: list[str] | None = None,
+) -> list[Segment]:
+    """The segments of an article about to be written, their checks filled in.
+
+    `folds` are `source_folds(data)` when they were worked out already (in a preparing process).
+    """
+    folds = folds or source_folds(data)
     segments = [
         Segment(
             article=article,
@@ -114,18 +156,23 @@ def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
             kind=draft.kind,
             paragraph=draft.paragraph,
             source_text=draft.text,
-            source_key=Segment.key_for(draft.text),
-            source_fold=fold(draft.text),
+            source_key=Segment.key_of_fold(folded),
+            source_fold=folded,
             target_text=translations.get(draft.position, ""),
             status=SegmentStatus.EDITED if draft.position in translations else SegmentStatus.EMPTY,
             version=1,
             updated_by=user,
         )
-        for draft in data.segments
+        for draft, folded in zip(data.segments, folds, strict=True)
     ]
     for segment in segments:
         fill_checks(segment)
-    segments = Segment.objects.bulk_create(segments)
+    return segments
+
+
+def _create_segments(article: Article, data: ArticleInput, user) -> str | None:
+    translations, warning = align_translation(data)
+    segments = Segment.objects.bulk_create(build_segments(article, data, translations, user=user))
     record_imported_targets(segments, user=user)
     return warning
 
@@ -145,7 +192,7 @@ def record_imported_targets(segments: list[Segment], *, user) -> None:
     )
 
 
-def _apply_fields(article: Article, data: ArticleInput, *, batch: ImportBatch | None) -> None:
+def apply_fields(article: Article, data: ArticleInput, *, batch: ImportBatch | None) -> None:
     article.external_id = data.external_id
     article.url = data.url
     article.title = data.title
@@ -197,7 +244,7 @@ def _write_article(
     versions = article.source_versions if article is not None else None
     if article is None:
         article = Article(identity=data.identity, imported_by=user)
-        _apply_fields(article, data, batch=batch)
+        apply_fields(article, data, batch=batch)
         article.save(force_insert=True)
         outcome = Outcome.CREATED
     elif article.content_hash == data.content_hash:
@@ -210,17 +257,17 @@ def _write_article(
     ):
         # Within a file the later record wins, also when this file is imported again after an
         # interruption that failed this record but not the later one.
-        return Outcome.SKIPPED, "a later record of this file already gave this article its text"
+        return Outcome.SKIPPED, LATER_RECORD_WON
     elif (
         not _later_in_same_file(article, origin)
         and versions.filter(content_hash=data.content_hash).exists()
     ):
-        return Outcome.SKIPPED, "an older text of this article was met again and not applied"
+        return Outcome.SKIPPED, OLDER_TEXT
     elif article.is_touched():
-        return Outcome.SKIPPED, "the text changed, but editors have worked on this article"
+        return Outcome.SKIPPED, EDITORS_WORKED
     else:
         article.segments.all().delete()
-        _apply_fields(article, data, batch=batch)
+        apply_fields(article, data, batch=batch)
         article.save()
         outcome = Outcome.UPDATED
     warning = _create_segments(article, data, user)

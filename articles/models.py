@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -77,6 +78,10 @@ class ArticleQuerySet(models.QuerySet):
         """Articles whose title or segments (source or target) hold every word of the query."""
         return search_articles(self, query)
 
+    def overdue(self, now: datetime) -> ArticleQuerySet:
+        """Articles past their due time and not yet approved."""
+        return self.filter(due_at__lt=now, status__lt=ArticleStatus.APPROVED)
+
 
 class Article(models.Model):
     identity = models.CharField(
@@ -116,6 +121,22 @@ class Article(models.Model):
         editable=False,
         help_text="Folded words of the title and all segment texts (articles.search).",
     )
+    # The desk's queue (articles/assignments.py): who corrects it, who approves it, by when.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_articles",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewing_articles",
+    )
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -135,6 +156,9 @@ class Article(models.Model):
     def safe_url(self) -> str:
         """The address if pages may link it (http or https), else "": never a `javascript:` link."""
         return self.url if is_web_url(self.url) else ""
+
+    def is_overdue(self, now: datetime) -> bool:
+        return bool(self.due_at and self.due_at < now and self.status < ArticleStatus.APPROVED)
 
     def is_touched(self) -> bool:
         """True once an editor has changed or approved a segment: re-imports must keep it."""
@@ -227,17 +251,26 @@ class Segment(models.Model):
     needs_refresh = models.BooleanField(
         default=False,
         editable=False,
-        help_text="Saved, but the article's search text and status may not show it yet "
-        "(articles/refresh.py).",
+        help_text="Saved, but the article's search text may not show it yet (articles/refresh.py).",
     )
 
     class Meta:
         ordering = ["article_id", "position"]
         indexes = [
-            # Few rows are ever flagged: the sweep finds them without reading the others.
+            # The dashboard's reads of a period, from the index alone on PostgreSQL
+            # (bench/stats.py): edited and approved segments, and the articles of the segments
+            # changed (for stats by outlet).
+            models.Index(
+                fields=["updated_at"],
+                name="segment_worked_on",
+                condition=Q(status__gte=SegmentStatus.EDITED),
+                include=["status", "updated_by", "article", "edit_distance", "edit_seconds"],
+            ),
+            models.Index(fields=["updated_at"], name="segment_changed", include=["id", "article"]),
+            # The few saved segments whose article is not refreshed yet, for the sweep.
             models.Index(
                 fields=["article"], condition=Q(needs_refresh=True), name="segment_needs_refresh"
-            )
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="segment_unique_position"),
@@ -255,7 +288,12 @@ class Segment(models.Model):
     @staticmethod
     def key_for(source_text: str) -> str:
         """Equal for sources that differ only in ZWNJ/space, ي/ی, ك/ک or digit spelling."""
-        return hashlib.sha256(fold(source_text).encode()).hexdigest()
+        return Segment.key_of_fold(fold(source_text))
+
+    @staticmethod
+    def key_of_fold(folded: str) -> str:
+        """`key_for` of a text whose `fold()` is at hand."""
+        return hashlib.sha256(folded.encode()).hexdigest()
 
 
 class Revision(models.Model):
@@ -269,11 +307,29 @@ class Revision(models.Model):
     )
     version = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # What one save cost, kept with it for the dashboard (dashboard/queries.py): summing these
+    # is cheap, recomputing them from the texts at every look is not.
+    words_changed = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Word-level edit distance from the text before this save."
+    )
+    edit_seconds = models.FloatField(
+        default=0, help_text="Seconds the editor spent on this save, as the editor reported."
+    )
 
     class Meta:
         ordering = ["segment_id", "version"]
         constraints = [
             models.UniqueConstraint(fields=["segment", "version"], name="revision_unique_version")
+        ]
+        indexes = [
+            # The dashboard's saves of a period, read from the index alone on PostgreSQL
+            # (bench/stats.py: a scan of every revision without it).
+            models.Index(
+                fields=["created_at"],
+                name="revision_human_saves",
+                condition=Q(origin="human"),
+                include=["author", "segment", "words_changed", "edit_seconds"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -366,19 +422,6 @@ class ImportBatch(models.Model):
         return min(99, int(100 * self.bytes_read / self.bytes_total))
 
 
-class WorkerHeartbeat(models.Model):
-    """A task worker's last sign of life, so the site can tell queued work from stranded work."""
-
-    worker_id = models.CharField(max_length=64, unique=True)
-    hostname = models.CharField(max_length=255, blank=True)
-    pid = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(auto_now_add=True)
-    seen_at = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.worker_id} ({self.hostname}:{self.pid})"
-
-
 class TranslationRun(models.Model):
     """Articles queued for machine translation together (the list page's bulk translate), so
     their overall progress can be read back: how many of them are done."""
@@ -397,3 +440,8 @@ class TranslationRun(models.Model):
 
     def __str__(self) -> str:
         return f"Translation run #{self.pk}"
+
+
+# Comments and mentions on segments live in a module of their own (articles/comments/).
+from articles.comments.models import Comment, Notification  # noqa: E402, F401
+from articles.heartbeats import WorkerHeartbeat  # noqa: E402, F401

@@ -163,6 +163,17 @@ class ArticleSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Quality checks failing over all its segments (not dismissed)."
     )
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    assignee = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    reviewer = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    assignee_name = serializers.SlugRelatedField(
+        source="assignee", slug_field="username", read_only=True, allow_null=True
+    )
+    reviewer_name = serializers.SlugRelatedField(
+        source="reviewer", slug_field="username", read_only=True, allow_null=True
+    )
+    open_threads = serializers.SerializerMethodField(
+        help_text="Segments whose comment thread is not resolved."
+    )
 
     class Meta:
         model = Article
@@ -184,10 +195,19 @@ class ArticleSerializer(serializers.ModelSerializer):
             "translated_count",
             "failing_checks",
             "mt_error",
+            "assignee",
+            "assignee_name",
+            "reviewer",
+            "reviewer_name",
+            "due_at",
+            "open_threads",
             "created_at",
             "updated_at",
         )
         read_only_fields = fields
+
+    def get_open_threads(self, article: Article) -> int:
+        return getattr(article, "open_threads", 0)
 
     def get_title_translation(self, article: Article) -> str:
         return getattr(article, "title_translation", "") or ""

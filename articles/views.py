@@ -15,10 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles import review_parts
+from articles.assignments import desk_members
+from articles.comments.models import Comment
 from articles.editing import MAX_TARGET_LENGTH
 from articles.filters import ArticleFilter
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
@@ -90,14 +93,23 @@ def article_list(request: HttpRequest) -> HttpResponse:
     # Plain rows are filtered, counted (up to the cap), ordered and paged; only the page's
     # fifty get their segment counts. Sorting by an aggregate needs it for every matching
     # article: slower on huge matches, but the same order as before.
-    filterset = ArticleFilter(request.GET, queryset=Article.objects.all())
+    filterset = ArticleFilter(request.GET, queryset=Article.objects.all(), request=request)
     ordered = filterset.qs
     if sort in AGGREGATE_SORTS:
-        ordered = ArticleFilter(request.GET, queryset=Article.objects.with_counts()).qs
+        counted = Article.objects.with_counts()
+        ordered = ArticleFilter(request.GET, queryset=counted, request=request).qs
     ids_in_order = ordered.order_by(*SORTS[sort]).values_list("pk", flat=True)
     page = CappedPaginator(ids_in_order, 50, counted=filterset.qs).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    rows = Article.objects.with_counts().prefetch_related("tags").in_bulk(ids)
+    rows = (
+        Article.objects.with_counts()
+        .select_related("assignee", "reviewer")
+        .prefetch_related("tags")
+        .in_bulk(ids)
+    )
+    threads = Comment.objects.open_threads_by_article(ids)
+    for pk, article in rows.items():
+        article.open_threads = threads.get(pk, 0)
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     query = request.GET.copy()
     query.pop("page", None)
@@ -115,15 +127,27 @@ def article_list(request: HttpRequest) -> HttpResponse:
         # The filters as they apply to exports and bulk translation (no sort, no page).
         "filters": {
             name: request.GET[name]
-            for name in ("status", "q", "tag", "entity", "batch", "checks")
+            for name in ("status", "q", "tag", "entity", "batch", "checks", "assignee", "overdue")
             if request.GET.get(name)
         },
         "export_formats": EXPORT_FORMATS,
+        **_desk_context(role),
     }
     if request.htmx and request.htmx.target == "article-table":
         # Polled while articles translate: only the table is sent.
         return render(request, "articles/list.html#article-table", context)
     return render(request, "articles/list.html", context)
+
+
+def _desk_context(role) -> dict:
+    """What the assignment controls need: who can be assigned, and the time now."""
+    members = list(desk_members()) if role.can_approve else []
+    return {
+        "now": timezone.now(),
+        "members": members,
+        "reviewers": [member for member in members if Role.of(member).can_approve],
+        "assignee_filters": {"me": "assigned to me", "none": "unassigned"},
+    }
 
 
 class _ModelLabels:
@@ -142,7 +166,9 @@ def _url_pattern(name: str) -> str:
     return reverse(name, args=[987654321]).replace("987654321", "{}")
 
 
-def _row(segment: Segment, labels: _ModelLabels, marks: review_parts.RowMarks) -> dict:
+def _row(
+    segment: Segment, labels: _ModelLabels, marks: review_parts.RowMarks, threads: dict
+) -> dict:
     """Everything a row shows, as plain strings in a dict.
 
     A page renders a row per segment: dict lookups and strings are the template engine's fast
@@ -173,6 +199,8 @@ def _row(segment: Segment, labels: _ModelLabels, marks: review_parts.RowMarks) -
         "history_url": urls["history"].format(pk),
         "mt_url": urls["mt"].format(pk),
         "dismiss_url": urls["dismissals"].format(pk),
+        "thread_url": urls["thread"].format(pk),
+        "comments": threads.get(pk, {"total": 0, "open": 0}),
     }
 
 
@@ -209,6 +237,7 @@ def _row_urls() -> dict[str, str]:
         "history": _url_pattern("segment-history"),
         "mt": _url_pattern("segment-mt"),
         "dismissals": _url_pattern("segment-dismissals"),
+        "thread": _url_pattern("segment-thread"),
     }
 
 
@@ -231,12 +260,18 @@ def _rows_shown(view: str, rows: list[Segment], shown: list[dict]) -> list[dict]
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The review page: Persian beside English, one row per segment."""
-    article = get_object_or_404(Article.objects.with_counts().prefetch_related("tags"), pk=pk)
+    article = get_object_or_404(
+        Article.objects.with_counts()
+        .select_related("assignee", "reviewer")
+        .prefetch_related("tags"),
+        pk=pk,
+    )
     labels = _ModelLabels()
     view = request.GET.get("rows") if request.GET.get("rows") in ROW_VIEWS else "all"
     rows = list(article.segments.select_related("updated_by").order_by("position"))
     marks = review_parts.row_marks(rows)
-    segments = [_row(segment, labels, marks) for segment in rows]
+    threads = Comment.objects.threads_by_segment([segment.pk for segment in rows])
+    segments = [_row(segment, labels, marks, threads) for segment in rows]
     models = sorted({segment["mt_model"] for segment in segments if segment["mt_model"]})
     role = Role.of(request.user)
     context = {
@@ -256,6 +291,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if article.status == ArticleStatus.TRANSLATING
         else None,
         "approved": SegmentStatus.APPROVED,
+        **_desk_context(role),
         **review_parts.page_context(article),
     }
     return render(request, "articles/review.html", context)
@@ -264,7 +300,12 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def render_row(request: HttpRequest, segment: Segment, *, conflict: dict | None = None):
     """One segment's row; with `conflict`, the row shows the other editor's text beside yours."""
     context = {
-        "segment": _row(segment, _ModelLabels(), review_parts.row_marks([segment])),
+        "segment": _row(
+            segment,
+            _ModelLabels(),
+            review_parts.row_marks([segment]),
+            Comment.objects.threads_by_segment([segment.pk]),
+        ),
         "role": asdict(Role.of(request.user)),
         "approved": SegmentStatus.APPROVED,
         "conflict": conflict,
@@ -344,8 +385,9 @@ def article_rows(request: HttpRequest, pk: int) -> HttpResponse:
         rows = rows.filter(pk__in=wanted[:5000])
     rows = list(rows)
     labels, marks = _ModelLabels(), review_parts.row_marks(rows)
+    threads = Comment.objects.threads_by_segment([segment.pk for segment in rows])
     context = {
-        "segments": [_row(segment, labels, marks) for segment in rows],
+        "segments": [_row(segment, labels, marks, threads) for segment in rows],
         "role": asdict(Role.of(request.user)),
         "approved": SegmentStatus.APPROVED,
     }

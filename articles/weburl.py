@@ -6,17 +6,17 @@ importer refuses them and pages never link an address that is not a web address.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from urllib.parse import urlsplit
 
 WEB_SCHEMES = ("http", "https")
+# Unicode's control characters (category Cc: C0, DEL, C1) and the line and paragraph separators.
+_CONTROL_OR_LINE_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def is_web_url(value: str) -> bool:
     """True for an absolute http(s) URL with a host and no control or line-break characters."""
-    if not value or any(
-        unicodedata.category(char) == "Cc" or char in "\u2028\u2029" for char in value
-    ):
+    if not value or _CONTROL_OR_LINE_BREAK.search(value):
         return False
     try:
         parts = urlsplit(value)

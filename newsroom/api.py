@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from annotations.api import EntityViewSet, MentionViewSet
 from articles.api import ArticleViewSet, ImportBatchViewSet, SegmentViewSet
+from articles.comments.api import CommentViewSet, NotificationViewSet
 from newsroom import converters  # noqa: F401  (registers the `id` path converter)
 
 
@@ -28,3 +29,5 @@ router.register("segments", SegmentViewSet, basename="segment")
 router.register("imports", ImportBatchViewSet, basename="import")
 router.register("entities", EntityViewSet, basename="entity")
 router.register("mentions", MentionViewSet, basename="mention")
+router.register("comments", CommentViewSet, basename="comment")
+router.register("notifications", NotificationViewSet, basename="notification")

@@ -16,6 +16,8 @@ from annotations.api import (
     TagAllView,
 )
 from articles.api import MTStatusView
+from articles.comments.api import SegmentCommentsView
+from articles.dashboard.api import StatsView
 from articles.quality.api import DismissalDetailView, DismissalListView
 from newsroom import converters  # noqa: F401  (registers the `id` path converter)
 from newsroom.api import router
@@ -45,6 +47,7 @@ urlpatterns = [
     path("api/v1/articles/<id:pk>/accept/", AcceptView.as_view(), name="article-accept"),
     path("api/v1/articles/<id:pk>/export/", ArticleExportView.as_view(), name="article-export"),
     path("api/v1/export/", BulkExportView.as_view(), name="export"),
+    path("api/v1/stats/", StatsView.as_view(), name="stats"),
     path("api/v1/articles/<id:pk>/tag-all/", TagAllView.as_view(), name="article-tag-all"),
     path(
         "api/v1/articles/<id:pk>/entities/",
@@ -61,9 +64,15 @@ urlpatterns = [
         DismissalDetailView.as_view(),
         name="segment-dismissal",
     ),
+    path(
+        "api/v1/segments/<id:segment_id>/comments/",
+        SegmentCommentsView.as_view(),
+        name="segment-comments",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", login_required(swagger_ui), name="api-docs"),
     path("", include("articles.urls")),
     path("", include("annotations.urls")),
+    path("", include("articles.dashboard.urls")),
 ]

@@ -20,7 +20,11 @@ _PERSIAN_LETTERS = str.maketrans(
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]+")
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x0b\x0c\x85]")
-_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of spaces become one space; a lone plain space is left alone (most of them: cheaper).
+_SPACES = re.compile(
+    "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{2,}"
+    "|[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+)
 # A ZWNJ only joins two letters: beside a space, at a line edge or doubled it is noise.
 _STRAY_ZWNJ = re.compile(" ?\u200c+ ?")
 _EDGE_ZWNJ = re.compile("^\u200c+|\u200c+$", re.MULTILINE)
@@ -37,6 +41,9 @@ _FOLD_TABLE = ASCII_NUMBERS | str.maketrans(
     }
 )
 _FOLD_DROP = re.compile(r"[\s\u200c\u200d]+")
+# str.translate looks up every character: cheaper to first ask whether any would change.
+_ARABIC_LETTERS = re.compile("[" + re.escape("".join(map(chr, _PERSIAN_LETTERS))) + "]")
+_FOLDED_CHARS = re.compile("[" + re.escape("".join(map(chr, _FOLD_TABLE))) + "]")
 # The character folds that keep length (one character for one): for matching in place, where a
 # match's offsets must be the stored text's offsets (the entity gazetteer).
 SAME_LENGTH_FOLDS = {
@@ -58,7 +65,9 @@ def normalize_chars(text: str) -> str:
     if _PRESENTATION_FORMS.search(text):
         text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     # NFC first: ي + hamza above composes to ئ, which must not become ی + hamza.
-    text = unicodedata.normalize("NFC", text).translate(_PERSIAN_LETTERS)
+    text = unicodedata.normalize("NFC", text)
+    if _ARABIC_LETTERS.search(text):
+        text = text.translate(_PERSIAN_LETTERS)
     text = _LINE_BREAKS.sub("\n", text)
     text = _SPACES.sub(" ", text)
     if ZWNJ in text:
@@ -67,13 +76,17 @@ def normalize_chars(text: str) -> str:
     return "\n".join(line.strip(" ") for line in text.split("\n"))
 
 
+def _fold_chars(text: str) -> str:
+    return text.translate(_FOLD_TABLE) if _FOLDED_CHARS.search(text) else text
+
+
 def fold(text: str) -> str:
     """Return a matching key that ignores spelling variants (ZWNJ/space, ي/ی, ك/ک, digits, case).
 
     For gazetteer, translation-memory and duplicate lookups only; never store it as text.
     """
     text = unicodedata.normalize("NFKC", normalize_chars(text))
-    text = _DIACRITICS.sub("", text).translate(_FOLD_TABLE)
+    text = _fold_chars(_DIACRITICS.sub("", text))
     return _FOLD_DROP.sub("", text).casefold()
 
 
@@ -88,6 +101,6 @@ def fold_words(text: str) -> str:
     and punctuation separate. Use it on both the stored search text and the query.
     """
     text = unicodedata.normalize("NFKC", normalize_chars(text))
-    text = _DIACRITICS.sub("", text).translate(_FOLD_TABLE)
+    text = _fold_chars(_DIACRITICS.sub("", text))
     text = text.replace(ZWNJ, "").replace("\u200d", "").casefold()
     return _NON_WORD.sub(" ", text).strip()

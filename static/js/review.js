@@ -540,6 +540,8 @@ function onKeydown(event) {
   }
   const row = rowOf(event.target);
   if (!row) return;
+  // A comment box is not the row's editor (comments.js handles its keys).
+  if (event.target.closest(".thread")) return;
   const inEditor = event.target.matches("textarea");
   if (event.altKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
     event.preventDefault();
@@ -634,7 +636,7 @@ if (review && review.dataset.canEdit === "true") {
     save(rowOf(event.target), { advance: false });
   });
   document.addEventListener("input", (event) => {
-    if (!event.target.matches(".seg textarea")) return;
+    if (!event.target.matches(".seg form.editor textarea")) return;
     const row = rowOf(event.target);
     const form = editorOf(row);
     updateCounter(form);

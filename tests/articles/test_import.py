@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 
+from articles import import_chunks, import_prepare
 from articles.models import (
     Article,
     ImportBatch,
@@ -324,15 +325,15 @@ def test_a_record_that_breaks_midway_leaves_no_half_article(tmp_path, monkeypatc
 
     from articles import importing
 
-    real = importing._create_segments
+    real = importing.record_imported_targets
 
-    def explode_on_second(article, data, user):
-        if data.url.endswith("/2"):
-            real(article, data, user)
+    def explode_on_second(segments, *, user):
+        real(segments, user=user)  # written, then the disk fills up
+        if any("متن 2" in segment.source_text for segment in segments):
             raise DatabaseError("disk full")
-        return real(article, data, user)
 
-    monkeypatch.setattr(importing, "_create_segments", explode_on_second)
+    monkeypatch.setattr(importing, "record_imported_targets", explode_on_second)
+    monkeypatch.setattr(import_chunks, "record_imported_targets", explode_on_second)
     path = write_jsonl(
         tmp_path / "h.jsonl",
         [{"title": f"خبر {n}", "body": f"متن {n}.", "url": f"https://e.ir/{n}"} for n in (1, 2, 3)],
@@ -641,7 +642,7 @@ def test_markup_that_hides_text_keeps_the_text_and_notes_what_was_removed(tmp_pa
 
 
 def test_a_later_record_of_a_file_wins_after_an_interrupted_import(tmp_path, monkeypatch):
-    from articles import import_runs
+    from django.db import DatabaseError
 
     first = {"title": "خبر", "body": "نسخه نخست خبر.", "url": "https://e.ir/same"}
     later = {"title": "خبر", "body": "نسخه پسین خبر.", "url": "https://e.ir/same"}
@@ -655,18 +656,18 @@ def test_a_later_record_of_a_file_wins_after_an_interrupted_import(tmp_path, mon
     assert "نسخه پسین خبر." in expected
     Article.objects.all().delete()
 
-    # The first record fails (the database went away), the later one lands.
-    real = import_runs.import_article
+    # The first record fails (the import was interrupted there), the later one lands.
+    real = import_prepare.build_article_input
 
-    def database_gone(*, data, **kwargs):
-        if "نسخه نخست" in data.raw_text:
-            raise import_runs.DatabaseError("server closed the connection unexpectedly")
-        return real(data=data, **kwargs)
+    def interrupted(record, **kwargs):
+        if "نسخه نخست" in record.raw_text:
+            raise DatabaseError("server closed the connection unexpectedly")
+        return real(record, **kwargs)
 
-    monkeypatch.setattr(import_runs, "import_article", database_gone)
-    code, _, _ = run_import(path)
+    with monkeypatch.context() as patched:
+        patched.setattr(import_prepare, "build_article_input", interrupted)
+        code, _, _ = run_import(path)
     assert code == 1
-    monkeypatch.setattr(import_runs, "import_article", real)
 
     code, out, _ = run_import(path)
 

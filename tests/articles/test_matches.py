@@ -139,6 +139,10 @@ def test_on_postgresql_the_trigram_index_answers():
     _human(MEETING_SPACED)
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
+        # On a one-row table the dashboard's index on edited and approved segments costs the
+        # same as the trigram index (at a million segments the trigram one wins): leave it out
+        # of this test's transaction.
+        cursor.execute("DROP INDEX segment_worked_on")
         cursor.execute(
             "EXPLAIN SELECT id FROM articles_segment WHERE source_fold LIKE %s "
             "AND status IN (20, 30)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         "Import Persian articles from txt, html, json, jsonl, csv or zip files. "
         "Exit status: 0 all imported, 1 some records failed, 2 unusable arguments or file."
     )
+    # The system checks (URLs, admin, models: half a second) are for `check`, `migrate` and the
+    # servers; an import is waited for, and runs against a project they already passed.
+    requires_system_checks = []
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH")
@@ -40,6 +44,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-errors", action="store_true", help="do not list failed records"
         )
+        # Accepted as with other commands; there are no checks to skip.
+        parser.add_argument("--skip-checks", action="store_true", help=argparse.SUPPRESS)
 
     def handle(
         self,
@@ -71,6 +77,9 @@ class Command(BaseCommand):
             translate=translate,
         )
         show_bar = sys.stderr.isatty() and options.get("verbosity", 1) > 0
+        # No monitor thread: a large file is prepared in forked processes, forked from a process
+        # without threads (articles/import_prepare.py).
+        tqdm.monitor_interval = 0
         bar = tqdm(
             total=sum(s.size for s in sources),
             unit="B",

@@ -1,0 +1,172 @@
+"""Preparing records for import, away from the database: cleaning, segmenting and the search
+text, in this process or, for a large file, in a pool of processes that works ahead of the
+writes (`Preparer`).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
+
+from articles.importers.records import (
+    ArticleInput,
+    InvalidRecord,
+    build_article_input,
+    clean_record,
+)
+from articles.importers.source import Origin, RawRecord, RecordError
+from articles.importing import align_translation, record_kind_for, source_folds
+from articles.search import build_search_text
+from articles.text.zwnj_lexicon import lexicon
+
+logger = logging.getLogger(__name__)
+
+# A pool costs its start (a fork) and the records' trip to it and back; it pays once a file
+# holds a few chunks, whose preparing then overlaps the writing (bench/import.py).
+POOL_MIN_BYTES = int(os.environ.get("IMPORT_POOL_MIN_BYTES", 1024 * 1024))
+
+
+@dataclass
+class PreparedRecord:
+    """One record on its way in: what it will be stored as, then what became of it."""
+
+    label: str
+    origin: Origin | None = None
+    data: ArticleInput | None = None
+    translations: dict[int, str] = field(default_factory=dict)
+    translation_warning: str | None = None
+    folds: list[str] = field(default_factory=list)  # each segment's folded source text
+    search_text: str = ""
+    # A record another app stores itself (a RecordKind), kept as read and cleaned.
+    record: RawRecord | None = None
+    kind: str = ""
+    notes: list[str] = field(default_factory=list)
+    # Set when it is stored (or when it could not be prepared): counted in this order.
+    outcome: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def identity(self) -> str:
+        return self.data.identity if self.data else ""
+
+    def fail(self, reason: str) -> None:
+        self.error = reason
+
+
+def unexpected(exc: Exception) -> str:
+    """What a record's failure says when a pathological text or a bug stopped it."""
+    detail = f"{type(exc).__name__}: {exc}"
+    return f"could not be imported ({detail[:300]})"
+
+
+def search_text_for(data: ArticleInput, translations: dict[int, str]) -> str:
+    """The search text the article will have (as `refresh_search_text` builds it from rows)."""
+    texts = [data.title]
+    for draft in data.segments:
+        texts += (draft.text, translations.get(draft.position, ""))
+    # A text met again (the title is also the first segment) adds no word: folded once.
+    return build_search_text(dict.fromkeys(text for text in texts if text))
+
+
+def prepare(item: RawRecord | RecordError, origin: Origin, source_language: str) -> PreparedRecord:
+    """Clean and segment one record; whatever goes wrong fails it alone, with the reason."""
+    if isinstance(item, RecordError):
+        return PreparedRecord(label=item.record, origin=origin, error=item.reason)
+    prepared = PreparedRecord(label=item.label, origin=origin)
+    try:
+        record, cleaned = clean_record(item)
+        prepared.notes += [cleaned] if cleaned else []
+        kind = record_kind_for(record.fields)
+        if kind is not None:
+            prepared.record, prepared.kind = record, kind.name
+            return prepared
+        data = build_article_input(record, source_language=source_language)
+        prepared.notes += data.notes
+        prepared.translations, prepared.translation_warning = align_translation(data)
+        prepared.search_text = search_text_for(data, prepared.translations)
+        prepared.folds = source_folds(data)
+        prepared.data = data
+    except InvalidRecord as exc:
+        prepared.fail(str(exc))
+    except Exception as exc:  # a pathological text or a bug must not stop the rest of the file
+        logger.exception("unexpected error importing %s", item.label)
+        prepared.fail(unexpected(exc))
+    return prepared
+
+
+Chunk = list[tuple[RawRecord | RecordError, Origin]]
+
+
+def prepare_chunk(chunk: Chunk, source_language: str) -> list[PreparedRecord]:
+    return [prepare(item, origin, source_language) for item, origin in chunk]
+
+
+def pool_size(total_bytes: int) -> int:
+    """How many processes to prepare records in: 0 (this one) unless the input is large and
+    a core is free for them (load average below cores - 1: on a busy machine a pool only adds
+    the records' trips to it and back).
+
+    `IMPORT_PROCESSES` (environment) sets it whatever the load; 0 or 1 keeps everything in this
+    process, as does a process running threads (a fork copies none of them, but may copy a lock
+    one of them holds).
+    """
+    if total_bytes < POOL_MIN_BYTES or threading.active_count() > 1:
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    if "IMPORT_PROCESSES" in os.environ:
+        wanted = int(os.environ["IMPORT_PROCESSES"])
+    else:
+        wanted = cores if os.getloadavg()[0] < cores - 1 else 0
+    return wanted if wanted >= 2 else 0
+
+
+class Preparer:
+    """Prepares chunks in order: here, or in a pool of forked processes that keeps a few chunks
+    ahead of the database (never more, so memory stays bounded however large the file)."""
+
+    def __init__(self, *, source_language: str, processes: int = 0) -> None:
+        self.source_language = source_language
+        self.processes = processes
+        self._pool = None
+
+    def __enter__(self) -> Preparer:
+        if self.processes:
+            # Fork: the children inherit the loaded text pipeline (its lexicon read first, once)
+            # and the registered record kinds. They never touch the database connection.
+            lexicon()
+            self._pool = multiprocessing.get_context("fork").Pool(self.processes)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+
+    def prepared(self, chunks: Iterable) -> Iterator:
+        """Each chunk (a list) prepared, in order; anything else in the stream passes as is."""
+        if self._pool is None:
+            for chunk in chunks:
+                is_chunk = isinstance(chunk, list)
+                yield prepare_chunk(chunk, self.source_language) if is_chunk else chunk
+            return
+        waiting: deque = deque()
+        for chunk in chunks:
+            if isinstance(chunk, list):
+                chunk = self._pool.apply_async(prepare_chunk, (chunk, self.source_language))
+            waiting.append(chunk)
+            if len(waiting) > 2 * self.processes:
+                yield _ready(waiting.popleft())
+        while waiting:
+            yield _ready(waiting.popleft())
+
+
+def _ready(entry):
+    return entry.get() if isinstance(entry, AsyncResult) else entry
