@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import difflib
 
+from django.utils import timezone
+
 from annotations.models import Mention, MentionSide
 from articles.text.chars import is_word_char
 
+_CACHE_KEY = "annotations.mentions"
 
-def reanchor(*, segment_id: int, old: str, new: str) -> None:
+
+def segment_mentions(segment_id: int, cache: dict | None = None) -> list[Mention]:
+    """All mentions of a segment; read once for every piece of one write that shares `cache`
+    (the writer holds the segment's row lock, under which no mention changes)."""
+    if cache is not None and _CACHE_KEY in cache:
+        return cache[_CACHE_KEY]
+    found = list(Mention.objects.filter(segment_id=segment_id))
+    if cache is not None:
+        cache[_CACHE_KEY] = found
+    return found
+
+
+def reanchor(*, segment_id: int, old: str, new: str, cache: dict | None = None) -> None:
     """Move target-side mentions with the text around them after an edit.
 
     A mention whose own text was changed is flagged `needs_review` (offsets mapped as well as
     the diff allows), never silently moved onto other words; one whose text was deleted outright
-    goes.
+    goes. `cache`: what the write read before (segment_mentions).
     """
-    mentions = list(Mention.objects.filter(segment_id=segment_id, side=MentionSide.TARGET))
+    mentions = [m for m in segment_mentions(segment_id, cache) if m.side == MentionSide.TARGET]
     if not mentions or old == new:
         return
     blocks = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
@@ -37,6 +52,7 @@ def reanchor(*, segment_id: int, old: str, new: str) -> None:
     def edge(text: str, index: int) -> bool:
         return 0 <= index < len(text) and is_word_char(text[index])
 
+    moved, gone, now = [], [], timezone.now()
     for mention in mentions:
         start, start_kept = position(mention.start, at_end=False)
         end, end_kept = position(mention.end, at_end=True)
@@ -52,8 +68,12 @@ def reanchor(*, segment_id: int, old: str, new: str) -> None:
         else:
             start, end = min(start, len(new)), min(end, len(new))
             if start >= end:
-                mention.delete()
+                gone.append(mention.pk)
                 continue
             mention.start, mention.end = start, end
             mention.needs_review = True
-        mention.save(update_fields=["start", "end", "needs_review", "updated_at"])
+        mention.updated_at = now
+        moved.append(mention)
+    if gone:
+        Mention.objects.filter(pk__in=gone).delete()
+    Mention.objects.bulk_update(moved, ["start", "end", "needs_review", "updated_at"])

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from types import SimpleNamespace
 
-from annotations.models import Mention, MentionSide
+from annotations.anchoring import segment_mentions
+from annotations.models import MentionSide
 from annotations.suggestions import terminology_gaps
 from articles.quality import Context, Finding
 
@@ -17,12 +18,14 @@ def entities(source: str, target: str, context: Context) -> Iterator[Finding]:
         return
     mentions = [
         mention
-        for mention in Mention.objects.filter(
-            segment_id=context.segment_id, entity__isnull=False
-        ).only("segment_id", "side", "entity_id", "start", "end", "text")
+        for mention in segment_mentions(context.segment_id, context.extra)
         # A target tag counts while its words are still there (a correction being checked
         # has not moved the tags yet).
-        if mention.side == MentionSide.SOURCE or target[mention.start : mention.end] == mention.text
+        if mention.entity_id is not None
+        and (
+            mention.side == MentionSide.SOURCE
+            or target[mention.start : mention.end] == mention.text
+        )
     ]
     if not any(mention.side == MentionSide.SOURCE for mention in mentions):
         return

@@ -12,8 +12,10 @@ from articles.signals import article_translated, target_changed
 
 
 @receiver(target_changed, dispatch_uid="annotations.reanchor")
-def follow_target_edit(sender, *, segment_id: int, old: str, new: str, **kwargs) -> None:
-    reanchor(segment_id=segment_id, old=old, new=new)
+def follow_target_edit(
+    sender, *, segment_id: int, old: str, new: str, cache: dict | None = None, **kwargs
+) -> None:
+    reanchor(segment_id=segment_id, old=old, new=new, cache=cache)
 
 
 @receiver(article_translated, dispatch_uid="annotations.suggest")

@@ -8,7 +8,10 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from articles import deferred
+
         _ensure_sqlite_directory()
+        deferred.connect()
 
 
 def _ensure_sqlite_directory() -> None:

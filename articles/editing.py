@@ -8,20 +8,20 @@ told, with the current text, instead of silently overwriting it.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from articles.models import (
     Article,
-    ArticleStatus,
+    CheckDismissal,
     Revision,
     RevisionOrigin,
     Segment,
     SegmentStatus,
 )
 from articles.permissions import Role
-from articles.quality.store import dismissed_for, evaluate
-from articles.search_index import refresh_search_text
+from articles.quality.store import evaluate_saved
+from articles.refresh import refresh_after_answer, status_for
 from articles.signals import target_changed
 from articles.text.controls import describe, first_forbidden
 
@@ -86,12 +86,22 @@ def save_segment(
     """Write a segment if it is still at `expected_version`; raise StaleVersion if not.
 
     A text change by itself marks the segment edited (un-approving it); the article's status
-    follows its segments: in review once a human has worked on it, approved when all are.
+    follows its segments: in review once a human has worked on it, approved when all are. The
+    article's search text is brought up to date after the answer (articles/refresh.py), as is
+    its status once more (two saves committing together each saw the other's segment as before).
     """
     role = Role.of(user)
     _check(role, target_text=target_text, status=status)
     with transaction.atomic():
-        segment = Segment.objects.select_related("updated_by").filter(pk=segment_id).first()
+        # Locked until the commit: what the checks and the re-anchoring read of the segment's
+        # tags (mention writers take the same lock) stays as read.
+        segment = (
+            Segment.objects.select_related("updated_by")
+            .select_for_update(of=("self",))
+            .annotate(dismissed_any=Exists(CheckDismissal.objects.filter(segment=OuterRef("pk"))))
+            .filter(pk=segment_id)
+            .first()
+        )
         if segment is None:
             raise Segment.DoesNotExist(segment_id)
         if segment.version != expected_version:
@@ -105,6 +115,7 @@ def save_segment(
             raise InvalidEdit("An empty translation cannot be approved.")
         if status == SegmentStatus.EMPTY and new_text.strip():
             status = SegmentStatus.EDITED
+        cache: dict = {}
         changes = {
             "target_text": new_text,
             "status": status,
@@ -114,25 +125,31 @@ def save_segment(
         if text_changes:
             changes["edit_distance"] = word_edit_distance(segment.mt_text, new_text)
             changes.update(
-                evaluate(
+                evaluate_saved(
+                    segment_id,
                     segment.source_text,
                     new_text,
-                    dismissed=dismissed_for(segment_id, new_text),
-                    segment_id=segment_id,
+                    dismissals=segment.dismissed_any,
+                    cache=cache,
                 )
             )
         seconds = max(0.0, min(float(edit_seconds or 0), 3600.0))
         if seconds:
             changes["edit_seconds"] = segment.edit_seconds + seconds
-        # The read above is only a shortcut for the common conflict; this conditional UPDATE is
-        # what guarantees that two writers from one version cannot both succeed.
+        refresh = text_changes or status != old_status
+        if refresh:
+            changes["needs_refresh"] = True
+        # The version check above is only a shortcut for the common conflict; this conditional
+        # UPDATE is what guarantees that two writers from one version cannot both succeed.
         written = Segment.objects.filter(pk=segment_id, version=expected_version).update(
             version=F("version") + 1, **changes
         )
         if not written:
             raise StaleVersion(Segment.objects.select_related("updated_by").get(pk=segment_id))
         if text_changes:
-            target_changed.send(sender=Segment, segment_id=segment_id, old=old_text, new=new_text)
+            target_changed.send(
+                sender=Segment, segment_id=segment_id, old=old_text, new=new_text, cache=cache
+            )
             Revision.objects.create(
                 segment_id=segment_id,
                 text=new_text,
@@ -142,9 +159,11 @@ def save_segment(
                 words_changed=word_edit_distance(old_text, new_text),
                 edit_seconds=seconds,
             )
-            refresh_search_text(segment.article_id)
         if status != old_status:
+            # The desk's header shows it right after the answer; the refresh confirms it.
             update_article_status(segment.article_id)
+        if refresh:
+            refresh_after_answer(segment.article_id)
     # The row as this write left it (a re-read could already show a later writer's save).
     for field, value in changes.items():
         setattr(segment, field, value)
@@ -178,24 +197,16 @@ def approve_segments(*, versions: dict[int, int], user) -> tuple[list[int], list
         articles.update(
             Segment.objects.filter(pk__in=approved).values_list("article_id", flat=True)
         )
-        for article_id in articles:
+        for article_id in sorted(articles):  # in id order, as article refreshes lock them
             update_article_status(article_id)
     current = list(Segment.objects.filter(pk__in=stale).select_related("updated_by"))
     return approved, current
 
 
 def update_article_status(article_id: int) -> None:
-    """Approved when every segment is; in review once any human work exists; else unchanged."""
-    counts = Segment.objects.filter(article_id=article_id).aggregate(
-        total=Count("id"),
-        approved=Count("id", filter=Q(status=SegmentStatus.APPROVED)),
-        human=Count("id", filter=Q(status__in=[SegmentStatus.EDITED, SegmentStatus.APPROVED])),
-    )
-    if counts["total"] and counts["approved"] == counts["total"]:
-        new = ArticleStatus.APPROVED
-    elif counts["human"]:
-        new = ArticleStatus.IN_REVIEW
-    else:
+    """Set the article's status as its segments' statuses say (refresh.status_for)."""
+    new = status_for(Segment.objects.filter(article_id=article_id).values_list("status", flat=True))
+    if new is None:
         return
     Article.objects.filter(pk=article_id).exclude(status=new).update(
         status=new, updated_at=timezone.now()

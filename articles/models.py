@@ -248,6 +248,11 @@ class Segment(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    needs_refresh = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Saved, but the article's search text may not show it yet (articles/refresh.py).",
+    )
 
     class Meta:
         ordering = ["article_id", "position"]
@@ -262,6 +267,10 @@ class Segment(models.Model):
                 include=["status", "updated_by", "article", "edit_distance", "edit_seconds"],
             ),
             models.Index(fields=["updated_at"], name="segment_changed", include=["id", "article"]),
+            # The few saved segments whose article is not refreshed yet, for the sweep.
+            models.Index(
+                fields=["article"], condition=Q(needs_refresh=True), name="segment_needs_refresh"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="segment_unique_position"),
@@ -413,19 +422,6 @@ class ImportBatch(models.Model):
         return min(99, int(100 * self.bytes_read / self.bytes_total))
 
 
-class WorkerHeartbeat(models.Model):
-    """A task worker's last sign of life, so the site can tell queued work from stranded work."""
-
-    worker_id = models.CharField(max_length=64, unique=True)
-    hostname = models.CharField(max_length=255, blank=True)
-    pid = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(auto_now_add=True)
-    seen_at = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.worker_id} ({self.hostname}:{self.pid})"
-
-
 class TranslationRun(models.Model):
     """Articles queued for machine translation together (the list page's bulk translate), so
     their overall progress can be read back: how many of them are done."""
@@ -448,3 +444,4 @@ class TranslationRun(models.Model):
 
 # Comments and mentions on segments live in a module of their own (articles/comments/).
 from articles.comments.models import Comment, Notification  # noqa: E402, F401
+from articles.heartbeats import WorkerHeartbeat  # noqa: E402, F401

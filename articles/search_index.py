@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from articles.models import Article, Segment
 from articles.search import build_search_text, remember_words
 
 
 def refresh_search_text(article_id: int) -> None:
-    """Rebuild one article's search text; call after its title or any segment text changes."""
-    title = Article.objects.filter(pk=article_id).values_list("title", flat=True).first()
-    if title is None:
-        return
-    texts = [title]
-    for source, target in Segment.objects.filter(article_id=article_id).values_list(
-        "source_text", "target_text"
-    ):
-        texts += (source, target)
+    """Rebuild one article's search text; call after its title or any segment text changes.
+
+    The article's row is locked before the texts are read, as articles/refresh.py does: of two
+    rebuilds the later one reads and writes last, so none writes texts older than the other's.
+    """
+    with transaction.atomic():
+        article = (
+            Article.objects.select_for_update()
+            .filter(pk=article_id)
+            .only("title", "search_text")
+            .first()
+        )
+        if article is None:
+            return
+        texts = [article.title]
+        for source, target in Segment.objects.filter(article_id=article_id).values_list(
+            "source_text", "target_text"
+        ):
+            texts += (source, target)
+        store_search_text(article, texts)
+
+
+def store_search_text(article: Article, texts: list[str], **changes) -> None:
+    """Write the search text of these texts (with any other `changes`) if anything changed,
+    adding the words it did not hold before to the vocabulary."""
     search_text = build_search_text(texts)
-    remember_words(search_text.split())
-    # update(), not save(): no updated_at bump and no race with other fields being saved.
-    Article.objects.filter(pk=article_id).update(search_text=search_text)
+    if search_text != article.search_text:
+        before = set(article.search_text.split())
+        remember_words([word for word in search_text.split() if word not in before])
+        changes["search_text"] = search_text
+    if changes:
+        # update(), not save(): no updated_at bump and no race with other fields being saved.
+        Article.objects.filter(pk=article.pk).update(**changes)

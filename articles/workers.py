@@ -23,12 +23,16 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from articles.models import WorkerHeartbeat
+from articles.refresh import refresh_due
 from articles.retention import purge_import_files
 from articles.retries import report_failure, times
 
 logger = logging.getLogger(__name__)
 
 PURGE_EVERY_SECONDS = 3600
+# A save's own refresh runs within moments of its answer; older flags were left by a process
+# that stopped in between (articles/refresh.py).
+REFRESH_GRACE = timedelta(seconds=60)
 
 
 def beat(worker_id: str) -> None:
@@ -139,8 +143,9 @@ def forget_dead_workers() -> None:
 
 
 class Heartbeat(threading.Thread):
-    """Reports for a worker every WORKER_HEARTBEAT_SECONDS, rescues stranded tasks and, once an
-    hour, deletes import files past their retention (articles/retention.py)."""
+    """Reports for a worker every WORKER_HEARTBEAT_SECONDS, rescues stranded tasks, refreshes
+    articles a save left outdated (articles/refresh.py) and, once an hour, deletes import files
+    past their retention (articles/retention.py)."""
 
     def __init__(self, worker_id: str) -> None:
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
@@ -165,6 +170,7 @@ class Heartbeat(threading.Thread):
         beat(self.worker_id)
         requeue_stranded()
         forget_dead_workers()
+        refresh_due(older_than=REFRESH_GRACE, limit=100)
         if time.monotonic() >= self.next_purge:
             # Scheduled before it runs: a purge that fails waits an hour, not a heartbeat.
             self.next_purge = time.monotonic() + PURGE_EVERY_SECONDS

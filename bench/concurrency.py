@@ -4,14 +4,19 @@
 Imports the seed article into a fresh PostgreSQL database, creates --clients editors with API
 tokens and serves the site with gunicorn. Each client then runs --saves read-modify-write cycles on
 a random one of the first --segments segments: GET (ETag), PATCH a unique text with If-Match.
-Afterwards every 200 must be exactly one human revision, every other answer a 412, and each
-segment's text and version must match its history (exit status 1 if not). Prints medians over
---repeat load phases against the goals, at least 300 saves/s and p99 PATCH latency under 100 ms,
-and the CPU gunicorn, PostgreSQL and the client spent per cycle: on a shared, noisy machine that
-says more about what the set-up would do on idle cores than the wall time does.
+With --own-rows each client instead saves its own segment --saves times, carrying the ETag from
+one answer to the next (as side_by_side.py measures against doccano): no GET, no conflict.
+First it counts the SQL statements of one save (cold caches aside): those the answer waits for
+and those of the follow-up that runs after it (articles/refresh.py).
+Afterwards every 200 must be exactly one human revision, every other answer a 412, each
+segment's text and version must match its history, and once the follow-ups are done the
+article's search text must hold every segment's last text (exit status 1 if not). Prints
+medians over --repeat load phases against the goals, at least 300 saves/s and p99 PATCH latency
+under 100 ms, and the CPU gunicorn, PostgreSQL and the client spent per cycle: on a shared, noisy
+machine that says more about what the set-up would do on idle cores than the wall time does.
 
     .venv/bin/python bench/concurrency.py [--clients 16] [--saves 25] [--segments 4] [--repeat 3]
-                                          [--servers 2x4] [--conn-max-age N]
+                                          [--own-rows] [--servers 2x4] [--conn-max-age N]
 
 --servers takes a comma-separated list of WORKERS (sync) or WORKERSxTHREADS (gthread) gunicorn
 set-ups and measures each in turn, e.g. `--servers 3,4,2x4,4x4`.
@@ -129,8 +134,9 @@ def cpu_snapshot(master: int) -> dict[str, float | None]:
     }
 
 
-def seed(env: dict, segments: int, clients: int) -> tuple[list[int], list[str]]:
-    """The ids of the first `segments` segments of the seed article and one token per editor."""
+def seed(env: dict, segments: int, clients: int) -> tuple[list[int], int | None, list[str]]:
+    """The ids of the first `segments` segments of the seed article, the next one (to count a
+    save's statements on, if there is one) and one token per editor."""
     manage(env, "import_articles", str(SEED))
     from django.contrib.auth.models import Group, User
     from rest_framework.authtoken.models import Token
@@ -146,7 +152,35 @@ def seed(env: dict, segments: int, clients: int) -> tuple[list[int], list[str]]:
         user = User.objects.create_user(username=f"editor{index}")
         user.groups.add(editors)
         tokens.append(Token.objects.create(user=user).key)
-    return ids[:segments], tokens
+    return ids[:segments], (ids[segments] if len(ids) > segments else None), tokens
+
+
+def statements_per_save(segment_id: int, token: str) -> tuple[int, int]:
+    """SQL statements of one save through the whole stack (middleware included), in this
+    process: those up to the save's COMMIT, which the answer waits for, and the follow-up's."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles import deferred
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
+    path = f"/api/v1/segments/{segment_id}/"
+    etag = client.get(path).headers["ETag"]
+    for n in range(3):  # the last one counts: caches warm, as under load
+        with deferred.inline(), CaptureQueriesContext(connection) as queries:
+            answer = client.patch(
+                path,
+                json.dumps({"target_text": f"Counted save {n}"}),
+                content_type="application/json",
+                HTTP_IF_MATCH=etag,
+            )
+        if answer.status_code != 200:
+            raise RuntimeError(f"counting save answered {answer.status_code}")
+        etag = answer.headers["ETag"]
+    sql = [query["sql"] for query in queries.captured_queries]
+    answered = sql.index("COMMIT") + 1 if "COMMIT" in sql else len(sql)
+    return answered, len(sql) - answered
 
 
 def free_port() -> int:
@@ -224,24 +258,28 @@ def editor(
     start: threading.Barrier,
     patches: list[Patch],
     errors: list[str],
+    own_row: bool = False,
 ) -> None:
-    """One editor's read-modify-write cycles over a persistent connection."""
+    """One editor's read-modify-write cycles over a persistent connection; with `own_row`, saves
+    of segments[client] alone, each with the ETag of the answer before (one GET at the start)."""
     rng = random.Random(f"{label}/{client}")
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+    etag = None
     start.wait()
     for n in range(saves):
-        segment = rng.choice(segments)
+        segment = segments[client] if own_row else rng.choice(segments)
         path = f"/api/v1/segments/{segment}/"
         text = f"{label} client {client} save {n}"
         try:
-            conn.request("GET", path, headers=headers)
-            read = conn.getresponse()
-            read.read()
-            etag = read.getheader("ETag")
-            if read.status != 200 or not etag:
-                errors.append(f"GET {path}: {read.status}, ETag {etag!r}")
-                continue
+            if not (own_row and etag):
+                conn.request("GET", path, headers=headers)
+                read = conn.getresponse()
+                read.read()
+                etag = read.getheader("ETag")
+                if read.status != 200 or not etag:
+                    errors.append(f"GET {path}: {read.status}, ETag {etag!r}")
+                    continue
             body = json.dumps({"target_text": text})
             write_headers = {**headers, "If-Match": etag, "Content-Type": "application/json"}
             began = time.perf_counter()
@@ -264,6 +302,7 @@ def editor(
                 body=payload,
             )
         )
+        etag = answer.getheader("ETag") if answer.status == 200 else None
     conn.close()
 
 
@@ -274,6 +313,7 @@ def load(
     segments: list[int],
     saves: int,
     label: str,
+    own_rows: bool = False,
 ) -> Run:
     start = threading.Barrier(len(tokens) + 1)
     patches: list[list[Patch]] = [[] for _ in tokens]
@@ -291,6 +331,7 @@ def load(
                 "start": start,
                 "patches": patches[client],
                 "errors": errors,
+                "own_row": own_rows,
             },
             daemon=True,
         )
@@ -408,7 +449,32 @@ def verify(runs: list[Run], segments: list[int]) -> list[tuple[str, bool, str]]:
             "; ".join(wrong) or f"{len(segments)} segments, {len(revisions)} revisions",
         )
     )
+    checks.append(followed_up())
     return checks
+
+
+def followed_up(wait: float = 30.0) -> tuple[str, bool, str]:
+    """Once no segment waits for its follow-up any more, every article's search text is the
+    one its current texts make: no save's follow-up was lost."""
+    from articles.models import Article, Segment
+    from articles.search import build_search_text
+
+    deadline = time.monotonic() + wait
+    while Segment.objects.filter(needs_refresh=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    flagged = Segment.objects.filter(needs_refresh=True).count()
+    behind = []
+    for article in Article.objects.order_by("pk"):
+        texts = [article.title]
+        for source, target in article.segments.values_list("source_text", "target_text"):
+            texts += (source, target)
+        if article.search_text != build_search_text(texts):
+            behind.append(article.pk)
+    return (
+        "once the follow-ups are done, each article's search text holds its last saves",
+        not flagged and not behind,
+        f"{flagged} segments still waiting after {wait:.0f} s, articles behind: {behind or 'none'}",
+    )
 
 
 def median(values) -> float:
@@ -463,6 +529,11 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
+        "--own-rows",
+        action="store_true",
+        help="each client saves a segment of its own (--segments is then --clients)",
+    )
+    parser.add_argument(
         "--servers",
         default="2x4",
         help="gunicorn set-ups: WORKERS or WORKERSxTHREADS, comma-separated",
@@ -493,19 +564,35 @@ def main() -> None:
             setup_django(env)
             from django.conf import settings
 
-            segments, tokens = seed(env, args.segments, args.clients)
+            wanted = args.clients if args.own_rows else args.segments
+            segments, spare, tokens = seed(env, wanted, args.clients)
             conn_max_age = settings.DATABASES["default"]["CONN_MAX_AGE"]
             print(
-                f"{args.clients} clients × {args.saves} cycles on {len(segments)} segments, "
+                f"{args.clients} clients × {args.saves} cycles on {len(segments)} segments"
+                f"{' (each its own)' if args.own_rows else ''}, "
                 f"repeat {args.repeat}, CONN_MAX_AGE={conn_max_age}, "
                 f"{len(os.sched_getaffinity(0))} cores, "
                 f"load average {os.getloadavg()[0]:.2f} before"
             )
+            if spare is not None:
+                answered, after = statements_per_save(spare, tokens[0])
+                print(
+                    f"SQL statements per save: {answered} before the answer (authentication "
+                    f"and the save's transaction), {after} in the follow-up after it"
+                )
             for server in servers:
                 proc, port = start_server(env, server, log)
                 try:
                     mine = [
-                        load(proc, port, tokens, segments, args.saves, f"{server} run {index}")
+                        load(
+                            proc,
+                            port,
+                            tokens,
+                            segments,
+                            args.saves,
+                            f"{server} run {index}",
+                            own_rows=args.own_rows,
+                        )
                         for index in range(args.repeat)
                     ]
                 finally:

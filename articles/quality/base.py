@@ -22,7 +22,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Context:
-    """What some checks need beyond the two texts: the segment and the usual length range."""
+    """What some checks need beyond the two texts: the segment and the usual length range;
+    `extra` is shared with the rest of the write the checks run for (rows already read)."""
 
     segment_id: int | None = None
     length_range: tuple[float, float] | None = None

@@ -27,6 +27,19 @@ def evaluate(
     return {"checks": findings, "failing_checks": len({f["check"] for f in findings})}
 
 
+def evaluate_saved(
+    segment_id: int, source: str, target: str, *, dismissals: bool = True, cache: dict | None = None
+) -> dict:
+    """evaluate() for a stored segment, honouring its dismissals for this target: read only when
+    a check fails and the segment has any (`dismissals`). Checks keep what they read in `cache`
+    (Context.extra) for the rest of the write to reuse."""
+    context = Context(segment_id=segment_id, extra={} if cache is None else cache)
+    findings = run_checks(source, target, context)
+    skip = set(dismissed_for(segment_id, target)) if findings and dismissals else set()
+    kept = [finding.as_dict() for finding in findings if finding.check not in skip]
+    return {"checks": kept, "failing_checks": len({f["check"] for f in kept})}
+
+
 def unchecked() -> dict:
     """A segment with no translation yet: nothing to check."""
     return {"checks": [], "failing_checks": 0}

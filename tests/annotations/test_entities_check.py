@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from annotations.mentions import create_mention, delete_mention
 from annotations.models import Entity
+from annotations.suggestions import suggest_for_article
 from articles.editing import save_segment
 from articles.models import Segment
 from tests.articles.test_import import run_import, write_jsonl
@@ -77,3 +78,44 @@ def test_the_api_shows_the_entities_check_among_the_others(segment):
     [finding] = client.get(f"/api/v1/segments/{segment.pk}/").json()["checks"]
     assert finding["check"] == "entities"
     assert finding["start"] is None
+
+
+def test_after_saves_the_suggestions_follow_the_text_and_the_answer_names_a_dropped_entity(
+    segment,
+):
+    client = APIClient()
+    client.force_authenticate(UserFactory(groups=["editor"]))
+
+    def save(text: str):
+        current = Segment.objects.get(pk=segment.pk)
+        return client.patch(
+            f"/api/v1/segments/{segment.pk}/",
+            {"target_text": text},
+            format="json",
+            HTTP_IF_MATCH=current.etag,
+        )
+
+    def suggested() -> list[tuple[str, str]]:
+        """The target's tags that sit on the words they name in the current text."""
+        text = Segment.objects.get(pk=segment.pk).target_text
+        listed = client.get("/api/v1/mentions/", {"segment": segment.pk, "side": "target"})
+        return sorted(
+            (m["text"], m["origin"])
+            for m in listed.json()["results"]
+            if text[m["start"] : m["end"]] == m["text"]
+        )
+
+    assert save("The Russian foreign minister visited Tehran.").status_code == 200
+    suggest_for_article(article_id=segment.article_id)
+    assert suggested() == [("Tehran", "suggested")]
+    _tag_russia(segment)
+
+    kept = save("Yesterday, the foreign minister of Russia visited Tehran.")
+    assert kept.status_code == 200 and kept.json()["checks"] == []
+    assert ("Tehran", "suggested") in suggested()
+
+    dropped = save("The foreign minister visited Tehran.")
+    assert dropped.status_code == 200
+    [finding] = dropped.json()["checks"]
+    assert finding["check"] == "entities" and "Russia" in finding["message"]
+    assert ("Tehran", "suggested") in suggested()

@@ -29,13 +29,14 @@ def article(mt_model, seed_path, django_capture_on_commit_callbacks):
         apply_translation(article_id=article.pk)
     title = Segment.objects.get(article=article, position=0)
     text = "Rouhani: no coalition between Iran and Russia to fight ISIS"
-    save_segment(
-        segment_id=title.pk,
-        expected_version=title.version,
-        user=UserFactory(is_staff=True),
-        target_text=text,
-        status=SegmentStatus.APPROVED,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the article follows the commit
+        save_segment(
+            segment_id=title.pk,
+            expected_version=title.version,
+            user=UserFactory(is_staff=True),
+            target_text=text,
+            status=SegmentStatus.APPROVED,
+        )
     title.refresh_from_db()
     create_mention(
         segment=title,

@@ -143,9 +143,10 @@ def test_viewers_get_403_and_anonymous_401_or_403(segment):
     assert segment.version == 2
 
 
-def test_editors_cannot_approve_but_reviewers_can(segment):
+def test_editors_cannot_approve_but_reviewers_can(segment, django_capture_on_commit_callbacks):
     refused = _patch(_client("editor"), segment, {"status": "approved"}, '"2"')
-    approved = _patch(_client("reviewer"), segment, {"status": "approved"}, '"2"')
+    with django_capture_on_commit_callbacks(execute=True):  # the article follows the commit
+        approved = _patch(_client("reviewer"), segment, {"status": "approved"}, '"2"')
 
     assert refused.status_code == 403 and "reviewers" in refused.json()["detail"]
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
@@ -172,7 +173,9 @@ def test_unknown_segment_is_404():
     assert response.status_code == 404
 
 
-def test_the_article_is_in_review_after_an_edit_and_approved_when_all_segments_are():
+def test_the_article_is_in_review_after_an_edit_and_approved_when_all_segments_are(
+    django_capture_on_commit_callbacks,
+):
     article = ArticleFactory(status=ArticleStatus.TRANSLATED)
     one, two = (
         SegmentFactory(article=article, target_text=t, mt_text=t, status=SegmentStatus.MACHINE)
@@ -180,7 +183,8 @@ def test_the_article_is_in_review_after_an_edit_and_approved_when_all_segments_a
     )
     reviewer = _client("reviewer")
 
-    _patch(reviewer, one, {"target_text": "One!"}, '"1"')
+    with django_capture_on_commit_callbacks(execute=True):  # the article follows the commit
+        _patch(reviewer, one, {"target_text": "One!"}, '"1"')
     article.refresh_from_db()
     assert article.status == ArticleStatus.IN_REVIEW
 
