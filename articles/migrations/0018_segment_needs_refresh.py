@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0016_dashboard_indexes'),
+        ('articles', '0017_segment_source_fold_trgm_no_pending_list'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
