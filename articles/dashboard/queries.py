@@ -156,7 +156,10 @@ def _ordered(rows: list[dict], by: str) -> list[dict]:
     if by == "day":
         return sorted(rows, key=lambda row: row["key"])
     if by == "editor":
-        return sorted(rows, key=lambda row: (-row["segments_edited"], -row["segments_approved"]))
+        return sorted(
+            rows,
+            key=lambda row: (-row["segments_edited"], -row["segments_approved"], row["label"]),
+        )
     return sorted(rows, key=lambda row: (-row["articles_imported"], row["label"]))
 
 
