@@ -7,10 +7,10 @@ class DashboardConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import pre_delete
 
         from articles.dashboard import rollup
         from articles.models import Segment
 
-        # Deleting a segment deletes its saves: the rollup is built again at the next look.
-        post_delete.connect(rollup.forget, sender=Segment, dispatch_uid="dashboard-rollup-forget")
+        # Deleting a segment deletes its saves: their days are rolled up again at the next look.
+        pre_delete.connect(rollup.mark_stale, sender=Segment, dispatch_uid="dashboard-rollup-stale")

@@ -31,3 +31,12 @@ class SaveRollup(models.Model):
 
     def __str__(self) -> str:
         return f"saves through {self.through} ({self.zone})"
+
+
+class StaleDay(models.Model):
+    """A rolled day whose saves were deleted with their segment: rolled up again when read."""
+
+    day = models.DateField(unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.day} to roll up again"

@@ -5,8 +5,9 @@ Saves are append-only and keep their time, so a day's totals stop changing once 
 over: the rollup holds every day that ended more than ROLL_DELAY ago (time for the saves begun
 before midnight to commit) and is brought up to date when the dashboard reads it, never when
 an editor saves. It is repaired when it may be stale: a save dated on a rolled day but written
-after the roll (another server's clock) rolls that day again, deleting segments (which deletes
-their saves) or changing TIME_ZONE rolls everything again. Days after the rollup are read live.
+after the roll (another server's clock) rolls that day again, so do the days of the saves of a
+deleted segment; a change of TIME_ZONE rolls everything again. Days after the rollup are read
+live.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.db.models import Count, F, Max, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from articles.dashboard.models import SaveDay, SaveRollup
+from articles.dashboard.models import SaveDay, SaveRollup, StaleDay
 from articles.dashboard.period import Period
 from articles.models import Revision, RevisionOrigin
 
@@ -27,9 +28,11 @@ ROLL_DELAY = timedelta(minutes=15)
 STATE = 1  # the one SaveRollup row
 
 
-def forget(**kwargs) -> None:
-    """Drop what the rollup holds (a segment and its saves were deleted)."""
-    SaveRollup.objects.filter(pk=STATE).delete()
+def mark_stale(instance, **kwargs) -> None:
+    """Mark the days of a segment's saves for a new roll: the segment is being deleted."""
+    saves = _saves().filter(segment_id=instance.pk).values_list("created_at", flat=True)
+    days = {timezone.localdate(when) for when in saves}
+    StaleDay.objects.bulk_create([StaleDay(day=day) for day in days], ignore_conflicts=True)
 
 
 def _midnight(day: date) -> datetime:
@@ -65,11 +68,13 @@ def _roll(first: date | None, last: date) -> None:
 
 
 def _late_days(state: SaveRollup) -> set[date]:
-    """Rolled days that saves written after the roll are dated on."""
+    """Rolled days to roll again: saves written after the roll are dated on them, or saves of
+    them were deleted."""
     late = _saves().filter(
         pk__gt=state.last_revision, created_at__lt=_midnight(state.through + timedelta(days=1))
     )
-    return {timezone.localdate(when) for when in late.values_list("created_at", flat=True)}
+    days = {timezone.localdate(when) for when in late.values_list("created_at", flat=True)}
+    return days | set(StaleDay.objects.values_list("day", flat=True))
 
 
 def ensure() -> date | None:
@@ -93,11 +98,14 @@ def _update(zone: str, target: date) -> date:
         SaveRollup.objects.filter(pk=STATE).delete()
         state = SaveRollup.objects.create(pk=STATE, through=target, zone=zone, last_revision=last)
         SaveDay.objects.all().delete()
+        StaleDay.objects.all().delete()
         _roll(None, target)
         return target
-    for day in sorted(_late_days(state)):
+    late = _late_days(state)
+    for day in sorted(day for day in late if day <= state.through):
         SaveDay.objects.filter(day=day).delete()
         _roll(day, day)
+    StaleDay.objects.filter(day__in=late).delete()
     if target > state.through:
         _roll(state.through + timedelta(days=1), target)
     state.through, state.last_revision = max(state.through, target), last

@@ -123,3 +123,13 @@ def test_saving_does_not_touch_the_rollup(past_work):
 def test_a_new_article_without_saves_changes_nothing(past_work, monkeypatch):
     ArticleFactory(outlet="Mehr")
     _assert_as_live(monkeypatch)
+
+
+def test_deleting_one_segment_rolls_up_the_days_of_its_saves_again(past_work, monkeypatch):
+    stats_rows(Period(), "day")  # rolled up
+    saved = Revision.objects.filter(origin="human", author=past_work["editor"]).order_by("pk")
+    saved.first().segment.delete()
+
+    _assert_as_live(monkeypatch)
+    rows = {row["label"]: row for row in stats_rows(Period(), "editor")}
+    assert (rows["ed1"]["segments_edited"], rows["ed1"]["words_changed"]) == (2, 5)
