@@ -6,8 +6,10 @@ holding --segments segments in articles of 25 (three outlets in eight, 180 days 
 statuses from new to approved), the MT revision of every translated segment and one or two human
 saves of each edited one (words changed, seconds), all written with INSERT ... SELECT
 generate_series. A later run with the same --segments reuses it (--rebuild builds it again,
---drop removes it at the end). Each query then runs --runs times after a warm-up, and the median
-(p50) and p95 are printed per query. Goal: every query under 200 ms at 1,000,000 segments.
+--drop removes it at the end). Each query then runs --runs times after a warm-up (the first
+brings the rollup of past days' saves up to date), and the median (p50) and p95 are printed per
+query; then the time to roll up every save (the first look, or after a change of TIME_ZONE)
+and to roll up one more day. Goal: every query under 200 ms at 1,000,000 segments.
 
     .venv/bin/python bench/stats.py                     # 20,000 segments: a quick smoke run
     .venv/bin/python bench/stats.py --segments 1000000  # the figure in README
@@ -161,6 +163,29 @@ def queries():
     }
 
 
+def rebuild_rollup() -> None:
+    """Time the rollup's repairs: every save rolled up again, then the last day rolled again."""
+    from articles.dashboard import rollup
+    from articles.dashboard.models import SaveRollup
+
+    for label, undo in (
+        ("rollup built again, every save", SaveRollup.objects.all().delete),
+        ("rollup of one more day", _one_day_back),
+    ):
+        undo()
+        start = time.perf_counter()
+        rollup.ensure()
+        print(f"{label:<40} {(time.perf_counter() - start) * 1000:>8.1f} (once)", flush=True)
+
+
+def _one_day_back() -> None:
+    from articles.dashboard.models import SaveDay, SaveRollup
+
+    state = SaveRollup.objects.get()
+    SaveDay.objects.filter(day=state.through).delete()
+    SaveRollup.objects.update(through=state.through - timedelta(days=1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--segments", type=int, default=20_000)
@@ -203,6 +228,7 @@ def main() -> None:
             times.sort()
             p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
             print(f"{label:<40} {statistics.median(times):>8.1f} {p95:>8.1f}", flush=True)
+        rebuild_rollup()
     finally:
         connections.close_all()
         if args.drop:

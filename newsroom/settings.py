@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "template_partials",
     # Before django_tasks_db: articles' db_worker command extends django_tasks_db's.
     "articles",
+    "articles.dashboard",
     "django_tasks",
     "django_tasks_db",
     "annotations",

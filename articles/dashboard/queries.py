@@ -16,6 +16,7 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from articles.dashboard import rollup
 from articles.dashboard.period import Period
 from articles.models import Article, ArticleStatus, Revision, RevisionOrigin, Segment, SegmentStatus
 
@@ -43,7 +44,21 @@ def _day(field: str) -> TruncDate:
 
 
 def _edits(period: Period, by: str) -> dict:
-    """Human saves per key: how many, the words they changed, the seconds they took."""
+    """Human saves per key: how many, the words they changed, the seconds they took; the days
+    the rollup holds from it, the days after it live."""
+    through = rollup.ensure()
+    if through is None or (period.start is not None and period.start > through):
+        return _live_edits(period, by)
+    found = rollup.totals(period, by, through)
+    after = through + timedelta(days=1)
+    if period.end is None or period.end >= after:
+        live = Period(max(period.start or after, after), period.end, period.outlet)
+        for key, counts in _live_edits(live, by).items():
+            rollup.add(found, key, counts)
+    return found
+
+
+def _live_edits(period: Period, by: str) -> dict:
     group = {"day": _day("created_at"), "editor": F("author_id")}
     group["outlet"] = F("segment__article__outlet")
     saves = Revision.objects.filter(origin=RevisionOrigin.HUMAN, **period.filter("created_at"))
@@ -141,7 +156,10 @@ def _ordered(rows: list[dict], by: str) -> list[dict]:
     if by == "day":
         return sorted(rows, key=lambda row: row["key"])
     if by == "editor":
-        return sorted(rows, key=lambda row: (-row["segments_edited"], -row["segments_approved"]))
+        return sorted(
+            rows,
+            key=lambda row: (-row["segments_edited"], -row["segments_approved"], row["label"]),
+        )
     return sorted(rows, key=lambda row: (-row["articles_imported"], row["label"]))
 
 
