@@ -163,6 +163,7 @@ class ArticleViewSet(ArticleAssignmentMixin, viewsets.ReadOnlyModelViewSet):
         queryset = (
             Article.objects.with_counts()
             .annotate(title_translation=_title_translation(), open_threads=open_threads())
+            .select_related("assignee", "reviewer")
             .prefetch_related("tags")
         )
         if self.action == "retrieve":

@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -169,3 +171,20 @@ def test_the_list_page_shows_assignee_due_time_and_filters(desk):
     html = page.get(f"/articles/{late.pk}/").content.decode()
     assert 'class="assign-form"' in html and f'<option value="{desk["other"].pk}"' in html
     assert f'<option value="{desk["viewer"].pk}"' not in html
+
+
+def test_the_api_list_reads_assignees_without_a_query_per_article(desk):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client_for(desk["viewer"]).get("/api/v1/articles/?page_size=50")
+        assert response.status_code == 200
+        assert {row["assignee_name"] for row in response.json()["results"]} == {"ed"}
+        return len(captured)
+
+    for _ in range(2):
+        ArticleFactory(assignee=desk["editor"], reviewer=desk["reviewer"])
+    few = queries()
+    for _ in range(18):
+        ArticleFactory(assignee=desk["editor"], reviewer=desk["reviewer"])
+
+    assert queries() == few
