@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
 
 from articles.models import Article, Segment, SegmentKind
 from articles.text.normalize import fold
@@ -44,3 +45,10 @@ class SegmentFactory(factory.django.DjangoModelFactory):
     source_text = "این یک جمله است."
     source_key = factory.LazyAttribute(lambda segment: Segment.key_for(segment.source_text))
     source_fold = factory.LazyAttribute(lambda segment: fold(segment.source_text))
+
+
+def client_for(user):
+    """An API client signed in as `user`."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

@@ -9,15 +9,9 @@ from rest_framework.test import APIClient
 
 from articles.comments.models import Comment, Notification
 from articles.comments.text import comment_html, mentioned_usernames
-from tests.factories import SegmentFactory, UserFactory
+from tests.factories import SegmentFactory, UserFactory, client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
