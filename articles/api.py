@@ -6,7 +6,7 @@ import base64
 import binascii
 from datetime import datetime
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from articles.assignments_api import ArticleAssignmentMixin
 from articles.batches import start_import
 from articles.comments.models import open_threads
+from articles.detail import article_detail, segment_detail
 from articles.editing import (
     EditRefused,
     InvalidEdit,
@@ -35,6 +36,7 @@ from articles.models import Article, ImportBatch, Segment, SegmentKind, Translat
 from articles.mt.packages import PackageError
 from articles.mt.status import mt_status, translation_state
 from articles.permissions import CanImport, IsEditorOrReadOnly
+from articles.representation import article_data, segment_data
 from articles.search import capped_count
 from articles.serializers import (
     ApproveResultSerializer,
@@ -166,14 +168,19 @@ class ArticleViewSet(ArticleAssignmentMixin, viewsets.ReadOnlyModelViewSet):
             .select_related("assignee", "reviewer")
             .prefetch_related("tags")
         )
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch("segments", queryset=Segment.objects.select_related("updated_by"))
-            )
         return queryset
 
     def get_serializer_class(self):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        """One article with its segments, in three plain statements (articles/detail.py)."""
+        try:
+            article, segments = article_detail(int(kwargs["pk"]))
+        except (Article.DoesNotExist, ValueError):
+            raise NotFound("No such article.") from None
+        self.check_object_permissions(request, article)
+        return Response(article_data(article, segments))
 
     def list(self, request, *args, **kwargs):
         """Filter and page over plain article rows, then count segments for this page only.
@@ -299,8 +306,12 @@ class SegmentViewSet(
     permission_classes = (permissions.IsAuthenticated, IsEditorOrReadOnly)
 
     def retrieve(self, request, *args, **kwargs):
-        segment = self.get_object()
-        response = Response(self.get_serializer(segment).data)
+        try:
+            segment = segment_detail(int(kwargs["pk"]))
+        except (Segment.DoesNotExist, ValueError):
+            raise NotFound("No such segment.") from None
+        self.check_object_permissions(request, segment)
+        response = Response(segment_data(segment, updated_by=segment.updated_by_name))
         response["ETag"] = segment.etag
         return response
 
@@ -342,7 +353,8 @@ class SegmentViewSet(
         if request.htmx:
             response = render_row(request, segment)
         else:
-            response = Response(self.get_serializer(segment).data)
+            # The saver is the segment's last writer now.
+            response = Response(segment_data(segment, updated_by=request.user.get_username()))
         response["ETag"] = segment.etag
         return response
 

@@ -7,8 +7,8 @@ told, with the current text, instead of silently overwriting it.
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles.models import (
@@ -22,6 +22,7 @@ from articles.models import (
 from articles.permissions import Role
 from articles.quality.store import evaluate_saved
 from articles.refresh import refresh_after_answer, status_for
+from articles.rows import insert_row, read, update_versioned
 from articles.signals import target_changed
 from articles.text.controls import describe, first_forbidden
 
@@ -74,6 +75,25 @@ def _check(role: Role, *, target_text: str | None, status: int | None) -> None:
         )
 
 
+def _locked(segment_id: int) -> Segment | None:
+    """The segment's row, locked until the commit where the database locks rows, with
+    `dismissed_any` (whether any check on it was ever dismissed). Written out, not built by the
+    ORM: compiling the query cost more than the rest of a save's reads together."""
+    global _LOCK_SQL
+    if _LOCK_SQL is None:
+        _LOCK_SQL = (
+            f"SELECT s.*, EXISTS (SELECT 1 FROM {CheckDismissal._meta.db_table} d "
+            f"WHERE d.segment_id = s.id) AS dismissed_any "
+            f"FROM {Segment._meta.db_table} s WHERE s.id = %s"
+        )
+        if connection.features.has_select_for_update:
+            _LOCK_SQL += " FOR UPDATE"
+    return next(iter(read(Segment, _LOCK_SQL, [segment_id])), None)
+
+
+_LOCK_SQL: str | None = None
+
+
 def save_segment(
     *,
     segment_id: int,
@@ -95,13 +115,7 @@ def save_segment(
     with transaction.atomic():
         # Locked until the commit: what the checks and the re-anchoring read of the segment's
         # tags (mention writers take the same lock) stays as read.
-        segment = (
-            Segment.objects.select_related("updated_by")
-            .select_for_update(of=("self",))
-            .annotate(dismissed_any=Exists(CheckDismissal.objects.filter(segment=OuterRef("pk"))))
-            .filter(pk=segment_id)
-            .first()
-        )
+        segment = _locked(segment_id)
         if segment is None:
             raise Segment.DoesNotExist(segment_id)
         if segment.version != expected_version:
@@ -141,23 +155,22 @@ def save_segment(
             changes["needs_refresh"] = True
         # The version check above is only a shortcut for the common conflict; this conditional
         # UPDATE is what guarantees that two writers from one version cannot both succeed.
-        written = Segment.objects.filter(pk=segment_id, version=expected_version).update(
-            version=F("version") + 1, **changes
-        )
-        if not written:
+        if not update_versioned(Segment, segment_id, expected_version, changes):
             raise StaleVersion(Segment.objects.select_related("updated_by").get(pk=segment_id))
         if text_changes:
             target_changed.send(
                 sender=Segment, segment_id=segment_id, old=old_text, new=new_text, cache=cache
             )
-            Revision.objects.create(
-                segment_id=segment_id,
-                text=new_text,
-                origin=RevisionOrigin.HUMAN,
-                author=user,
-                version=expected_version + 1,
-                words_changed=word_edit_distance(old_text, new_text),
-                edit_seconds=seconds,
+            insert_row(
+                Revision(
+                    segment_id=segment_id,
+                    text=new_text,
+                    origin=RevisionOrigin.HUMAN,
+                    author=user,
+                    version=expected_version + 1,
+                    words_changed=word_edit_distance(old_text, new_text),
+                    edit_seconds=seconds,
+                )
             )
         if status != old_status:
             # The desk's header shows it right after the answer; the refresh confirms it.

@@ -13,6 +13,9 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 from rest_framework import permissions
 
+# The articles permissions a role is made of: change_segment edits, change_article approves.
+ROLE_CODENAMES = ("change_segment", "change_article")
+
 
 @dataclass(frozen=True)
 class Role:
@@ -31,15 +34,24 @@ class Role:
         if cached is not None:
             return cached
         if user.is_superuser or user.is_staff:  # staff are the desk's admins
-            role = cls(can_edit=True, can_approve=True, is_staff=True)
+            granted = set()
         else:
             granted = set(
                 Permission.objects.filter(
                     Q(user=user) | Q(group__user=user),
                     content_type__app_label="articles",
-                    codename__in=["change_segment", "change_article"],
+                    codename__in=ROLE_CODENAMES,
                 ).values_list("codename", flat=True)
             )
+        return cls.remember(user, granted)
+
+    @classmethod
+    def remember(cls, user, granted: set[str]) -> Role:
+        """The role of a user holding the `granted` ones of ROLE_CODENAMES, kept on the user
+        for the request (newsroom/authentication.py reads them with the user)."""
+        if user.is_superuser or user.is_staff:  # staff are the desk's admins
+            role = cls(can_edit=True, can_approve=True, is_staff=True)
+        else:
             role = cls(
                 can_edit="change_segment" in granted, can_approve="change_article" in granted
             )

@@ -1,0 +1,92 @@
+"""One article (or segment) as the API shows it: its row, tags and segments in plain statements.
+
+The list page counts segments in SQL (Article.objects.with_counts) for fifty articles at once;
+for one article whose segments are read anyway, the same figures come from the rows in hand.
+The statements are written out rather than built by the ORM, whose compiling of them cost more
+than running them; articles.rows turns the rows into models with every field converted.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from articles import rows
+from articles.comments.models import Comment
+from articles.models import Article, Segment, SegmentKind, SegmentStatus, Tag
+
+
+def _statements() -> tuple[str, str, str, str]:
+    users = get_user_model()._meta.db_table
+    articles, segments = Article._meta.db_table, Segment._meta.db_table
+    tags, links = Tag._meta.db_table, Article.tags.through._meta.db_table
+    article = (
+        f"SELECT a.*, ua.username AS assignee_name, ur.username AS reviewer_name "
+        f"FROM {articles} a LEFT JOIN {users} ua ON ua.id = a.assignee_id "
+        f"LEFT JOIN {users} ur ON ur.id = a.reviewer_id WHERE a.id = %s"
+    )
+    rows = (
+        f"SELECT s.*, u.username AS updated_by_name, EXISTS (SELECT 1 FROM "
+        f"{Comment._meta.db_table} c WHERE c.segment_id = s.id AND c.resolved_at IS NULL) "
+        f"AS open_thread FROM {segments} s LEFT JOIN {users} u ON u.id = s.updated_by_id "
+        f"WHERE s.article_id = %s ORDER BY s.position"
+    )
+    row = (
+        f"SELECT s.*, u.username AS updated_by_name FROM {segments} s "
+        f"LEFT JOIN {users} u ON u.id = s.updated_by_id WHERE s.id = %s"
+    )
+    names = (
+        f"SELECT t.name FROM {tags} t JOIN {links} l ON l.tag_id = t.id "
+        f"WHERE l.article_id = %s ORDER BY t.name"
+    )
+    return article, rows, names, row
+
+
+_SQL: tuple[str, str, str, str] | None = None
+
+
+def _sql() -> tuple[str, str, str, str]:
+    global _SQL
+    if _SQL is None:
+        _SQL = _statements()
+    return _SQL
+
+
+def article_detail(pk: int) -> tuple[Article, list[Segment]]:
+    """The article, with `tag_names`, `assignee_name`, `reviewer_name` and every figure of the
+    list page set on it, and its segments (each with `updated_by_name`); raise
+    Article.DoesNotExist if there is none."""
+    article_sql, segments_sql, tags_sql, _ = _sql()
+    article = next(iter(rows.read(Article, article_sql, [pk])), None)
+    if article is None:
+        raise Article.DoesNotExist(pk)
+    segments = rows.read(Segment, segments_sql, [pk])
+    with connection.cursor() as cursor:
+        cursor.execute(tags_sql, [pk])
+        article.tag_names = [name for (name,) in cursor.fetchall()]
+    count_segments(article, segments)
+    article.open_threads = sum(1 for segment in segments if segment.open_thread)
+    return article, segments
+
+
+def segment_detail(pk: int) -> Segment:
+    """The segment with `updated_by_name`; raise Segment.DoesNotExist if there is none."""
+    segment = next(iter(rows.read(Segment, _sql()[3], [pk])), None)
+    if segment is None:
+        raise Segment.DoesNotExist(pk)
+    return segment
+
+
+def count_segments(article: Article, segments: list[Segment]) -> None:
+    """Set what with_counts() and the title annotation would: counts by status, failing checks,
+    the least MT confidence and the title's translation."""
+    statuses = [segment.status for segment in segments]
+    article.segment_count = len(segments)
+    article.edited_count = statuses.count(SegmentStatus.EDITED)
+    article.approved_count = statuses.count(SegmentStatus.APPROVED)
+    article.translated_count = len(statuses) - statuses.count(SegmentStatus.EMPTY)
+    article.failing_checks = sum(segment.failing_checks for segment in segments)
+    confidences = [s.mt_confidence for s in segments if s.mt_confidence is not None]
+    article.least_confidence = min(confidences, default=None)
+    titles = [s.target_text for s in segments if s.kind == SegmentKind.TITLE]
+    article.title_translation = titles[0] if titles else None

@@ -1,0 +1,58 @@
+"""Rows read and written by hand-set statements come and go exactly as the ORM has them."""
+
+import pytest
+from django.forms.models import model_to_dict
+
+from articles import rows
+from articles.models import Revision, RevisionOrigin, Segment, SegmentStatus
+from tests.factories import SegmentFactory, UserFactory
+
+
+@pytest.mark.django_db
+def test_a_row_read_by_hand_equals_the_orms_with_extra_columns_kept():
+    segment = SegmentFactory(
+        mt_low_confidence=[[0, 4]],
+        checks=[{"check": "numbers", "message": "12 is missing", "start": 0, "end": 2}],
+        mt_confidence=0.5,
+        updated_by=UserFactory(),
+    )
+    statement = "SELECT 7 AS lucky, s.* FROM articles_segment s WHERE s.id = %s"
+    for _ in range(2):  # the second read goes by the plan the first one made
+        [read] = rows.read(Segment, statement, [segment.pk])
+        stored = Segment.objects.get(pk=segment.pk)
+        assert model_to_dict(read) == model_to_dict(stored)
+        assert read.updated_at == stored.updated_at
+        assert read.lucky == 7
+        assert read.checks[0]["message"] == "12 is missing"
+
+
+@pytest.mark.django_db
+def test_a_statement_missing_a_column_is_refused_by_name():
+    with pytest.raises(ValueError, match="source_text"):
+        rows.read(Segment, "SELECT id, article_id FROM articles_segment WHERE id = %s", [1])
+
+
+@pytest.mark.django_db
+def test_a_versioned_update_writes_once_from_one_version():
+    segment = SegmentFactory(version=3)
+    editor = UserFactory()
+    changes = {
+        "target_text": "New text.",
+        "status": SegmentStatus.EDITED,
+        "updated_by": editor,
+        "checks": [{"check": "length", "message": "Short", "start": None, "end": None}],
+    }
+    assert rows.update_versioned(Segment, segment.pk, 3, changes)
+    assert not rows.update_versioned(Segment, segment.pk, 3, {"target_text": "Lost."})
+    stored = Segment.objects.get(pk=segment.pk)
+    assert (stored.version, stored.target_text, stored.updated_by) == (4, "New text.", editor)
+    assert stored.checks[0]["message"] == "Short"
+
+
+@pytest.mark.django_db
+def test_an_inserted_row_is_stored_with_its_defaults_and_dates():
+    segment = SegmentFactory()
+    rows.insert_row(Revision(segment=segment, text="One.", origin=RevisionOrigin.HUMAN, version=2))
+    revision = Revision.objects.get(segment=segment, version=2)
+    assert revision.text == "One."
+    assert revision.created_at is not None
