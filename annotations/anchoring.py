@@ -20,6 +20,9 @@ def segment_mentions(segment_id: int, cache: dict | None = None) -> list[Mention
     (the writer holds the segment's row lock, under which no mention changes)."""
     if cache is not None and _CACHE_KEY in cache:
         return cache[_CACHE_KEY]
+    if cache is not None and getattr(cache.get("segment"), "has_mentions", True) is False:
+        cache[_CACHE_KEY] = []  # read with the save's lock (annotations.apps): none to read
+        return []
     global _MENTIONS_SQL
     if _MENTIONS_SQL is None:  # a save's hot path: written out rather than compiled each time
         order = ", ".join(

@@ -13,6 +13,7 @@ class AnnotationsConfig(AppConfig):
         from articles import review_parts
         from articles.importing import RecordKind, register_record_kind
         from articles.quality import register
+        from articles.signals import save_reads
 
         # An exported article imported again comes back with its mentions.
         register_record_kind(
@@ -21,3 +22,10 @@ class AnnotationsConfig(AppConfig):
         review_parts.contribute(rows=SegmentMentions, page=review_context)
         # Tags entered in the Persian are checked for in the English, among articles' checks.
         register("entities")(entities)
+        # A save reads, under the segment's lock, whether the segment has mentions at all:
+        # most have none, and then neither the entity check nor re-anchoring reads them.
+        from annotations.models import Mention
+
+        save_reads["has_mentions"] = (
+            f"EXISTS (SELECT 1 FROM {Mention._meta.db_table} m WHERE m.segment_id = s.id)"
+        )

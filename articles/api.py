@@ -52,6 +52,7 @@ from articles.serializers import (
     SegmentWriteSerializer,
     TranslationProgressSerializer,
     TranslationRunSerializer,
+    segment_write,
 )
 from articles.tasks import request_translation
 from articles.translation_runs import run_progress, start_run
@@ -333,14 +334,13 @@ class SegmentViewSet(
         For htmx requests the answer is the segment's row on the review page, as HTML.
         """
         version = expected_version(request)
-        write = SegmentWriteSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
+        write = segment_write(request.data)
         try:
             segment = save_segment(
                 segment_id=int(pk),
                 expected_version=version,
                 user=request.user,
-                **write.validated_data,
+                **write,
             )
         except Segment.DoesNotExist:
             raise NotFound("No such segment.") from None
@@ -349,7 +349,7 @@ class SegmentViewSet(
         except InvalidEdit as error:
             raise ValidationError({"detail": str(error)}) from None
         except StaleVersion as conflict:
-            return self._conflict(request, conflict.current, write.validated_data)
+            return self._conflict(request, conflict.current, write)
         if request.htmx:
             response = render_row(request, segment)
         else:

@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 IDLE_SECONDS = 1.0
 # Under a stream of saves the thread starts a run at most this often, so that one run takes in
 # every save of the interval: sixty saves a second then cost a few refreshes, not sixty.
-GATHER_SECONDS = 0.25
+GATHER_SECONDS = 1.0
 
 Work = Callable[[list], object]
 

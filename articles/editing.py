@@ -22,8 +22,8 @@ from articles.models import (
 from articles.permissions import Role
 from articles.quality.store import evaluate_saved
 from articles.refresh import refresh_after_answer, status_for
-from articles.rows import insert_row, read, update_versioned
-from articles.signals import target_changed
+from articles.rows import read, update_versioned
+from articles.signals import save_reads, target_changed
 from articles.text.controls import describe, first_forbidden
 
 MAX_TARGET_LENGTH = 20_000
@@ -77,15 +77,18 @@ def _check(role: Role, *, target_text: str | None, status: int | None) -> None:
 
 def _locked(segment_id: int) -> Segment | None:
     """The segment's row, locked until the commit where the database locks rows, with
-    `dismissed_any` (whether any check on it was ever dismissed). Written out, not built by the
+    `dismissed_any` (whether any check on it was ever dismissed) and what other apps read with
+    it (articles.signals.save_reads). Written out, not built by the
     ORM: compiling the query cost more than the rest of a save's reads together."""
     global _LOCK_SQL
     if _LOCK_SQL is None:
-        _LOCK_SQL = (
-            f"SELECT s.*, EXISTS (SELECT 1 FROM {CheckDismissal._meta.db_table} d "
-            f"WHERE d.segment_id = s.id) AS dismissed_any "
-            f"FROM {Segment._meta.db_table} s WHERE s.id = %s"
-        )
+        reads = {
+            "dismissed_any": f"EXISTS (SELECT 1 FROM {CheckDismissal._meta.db_table} d "
+            "WHERE d.segment_id = s.id)",
+            **save_reads,
+        }
+        columns = "".join(f", {sql} AS {name}" for name, sql in reads.items())
+        _LOCK_SQL = f"SELECT s.*{columns} FROM {Segment._meta.db_table} s WHERE s.id = %s"
         if connection.features.has_select_for_update:
             _LOCK_SQL += " FOR UPDATE"
     return next(iter(read(Segment, _LOCK_SQL, [segment_id])), None)
@@ -129,7 +132,7 @@ def save_segment(
             raise InvalidEdit("An empty translation cannot be approved.")
         if status == SegmentStatus.EMPTY and new_text.strip():
             status = SegmentStatus.EDITED
-        cache: dict = {}
+        cache: dict = {"segment": segment}
         changes = {
             "target_text": new_text,
             "status": status,
@@ -153,24 +156,25 @@ def save_segment(
         refresh = text_changes or status != old_status
         if refresh:
             changes["needs_refresh"] = True
+        revision = None
+        if text_changes:
+            revision = Revision(
+                segment_id=segment_id,
+                text=new_text,
+                origin=RevisionOrigin.HUMAN,
+                author=user,
+                version=expected_version + 1,
+                words_changed=word_edit_distance(old_text, new_text),
+                edit_seconds=seconds,
+            )
         # The version check above is only a shortcut for the common conflict; this conditional
-        # UPDATE is what guarantees that two writers from one version cannot both succeed.
-        if not update_versioned(Segment, segment_id, expected_version, changes):
+        # UPDATE (with the revision it writes) is what guarantees that two writers from one
+        # version cannot both succeed.
+        if not update_versioned(Segment, segment_id, expected_version, changes, also=revision):
             raise StaleVersion(Segment.objects.select_related("updated_by").get(pk=segment_id))
         if text_changes:
             target_changed.send(
                 sender=Segment, segment_id=segment_id, old=old_text, new=new_text, cache=cache
-            )
-            insert_row(
-                Revision(
-                    segment_id=segment_id,
-                    text=new_text,
-                    origin=RevisionOrigin.HUMAN,
-                    author=user,
-                    version=expected_version + 1,
-                    words_changed=word_edit_distance(old_text, new_text),
-                    edit_seconds=seconds,
-                )
             )
         if status != old_status:
             # The desk's header shows it right after the answer; the refresh confirms it.

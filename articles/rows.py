@@ -62,9 +62,12 @@ def _plan(model: type[Model], columns: list[str]) -> tuple:
     return len(columns), names, positions, extras, list(compiler.get_converters(cols).items())
 
 
-def update_versioned(model: type[Model], pk: int, version: int, changes: dict) -> bool:
+def update_versioned(
+    model: type[Model], pk: int, version: int, changes: dict, *, also: Model | None = None
+) -> bool:
     """Write `changes` to the row if it is still at `version`, and step the version by one;
-    whether it was written."""
+    whether it was written. `also`, a new row of another model, is inserted if the row was
+    written: on PostgreSQL in the same statement, elsewhere right after it."""
     meta = model._meta
     quote = connection.ops.quote_name
     assignments, values = [f"{quote('version')} = {quote('version')} + 1"], []
@@ -78,20 +81,35 @@ def update_versioned(model: type[Model], pk: int, version: int, changes: dict) -
         f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "
         f"WHERE {quote(meta.pk.column)} = %s AND {quote('version')} = %s"
     )
+    values += [pk, version]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*values, pk, version])
-        return cursor.rowcount == 1
+        if also is not None and connection.vendor == "postgresql":
+            table, columns, inserted = _insert_parts(also)
+            placeholders = ", ".join(["%s"] * len(inserted))
+            cursor.execute(
+                f"WITH written AS ({statement} RETURNING 1) "
+                f"INSERT INTO {table} ({columns}) SELECT {placeholders} FROM written",
+                [*values, *inserted],
+            )
+            return cursor.rowcount == 1
+        cursor.execute(statement, values)
+        written = cursor.rowcount == 1
+    if written and also is not None:
+        insert_row(also)
+    return written
 
 
-def insert_row(obj: Model) -> None:
-    """INSERT a new instance (its primary key left to the database and not read back)."""
+def _insert_parts(obj: Model) -> tuple[str, str, list]:
     meta = obj._meta
     quote = connection.ops.quote_name
     fields = [field for field in meta.concrete_fields if field is not meta.pk]
     values = [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
-    statement = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    return quote(meta.db_table), ", ".join(quote(field.column) for field in fields), values
+
+
+def insert_row(obj: Model) -> None:
+    """INSERT a new instance (its primary key left to the database and not read back)."""
+    table, columns, values = _insert_parts(obj)
+    statement = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(values))})"
     with connection.cursor() as cursor:
         cursor.execute(statement, values)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -118,6 +120,53 @@ class SegmentWriteSerializer(serializers.Serializer):
         if "target_text" not in data and "status" not in data:
             raise serializers.ValidationError("Send target_text, status or both.")
         return data
+
+
+_WRITE_FIELDS = frozenset({"target_text", "status", "edit_seconds"})
+_STATUS_VALUES = {label: value for value, label in SegmentStatus.choices}
+# What DRF's CharField refuses in any text: NUL and lone surrogates.
+_REFUSED_CHARS = re.compile("[\x00\ud800-\udfff]")
+
+
+def segment_write(data) -> dict:
+    """SegmentWriteSerializer's validated data for a PATCH body.
+
+    A body of plain, valid values (the desk's every save) is checked here directly: building
+    the serializer's fields cost more than the rest of the parsing. Anything else goes through
+    the serializer, which raises its ValidationError with the usual messages.
+    """
+    checked = _plain_write(data)
+    if checked is not None:
+        return checked
+    write = SegmentWriteSerializer(data=data)
+    write.is_valid(raise_exception=True)
+    return dict(write.validated_data)
+
+
+def _plain_write(data) -> dict | None:
+    if not isinstance(data, dict) or not data.keys() <= _WRITE_FIELDS:
+        return None
+    if "target_text" not in data and "status" not in data:
+        return None
+    checked = {}
+    if "target_text" in data:
+        text = data["target_text"]
+        if type(text) is not str or len(text) > MAX_TARGET_LENGTH:
+            return None
+        if _REFUSED_CHARS.search(text):
+            return None
+        checked["target_text"] = text
+    if "status" in data:
+        value = _STATUS_VALUES.get(data["status"]) if type(data["status"]) is str else None
+        if value is None:
+            return None
+        checked["status"] = value
+    if "edit_seconds" in data:
+        seconds = data["edit_seconds"]
+        if type(seconds) not in (int, float) or not 0 <= seconds < float("inf"):
+            return None
+        checked["edit_seconds"] = float(seconds)
+    return checked
 
 
 class ConflictSerializer(serializers.Serializer):

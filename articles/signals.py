@@ -6,9 +6,14 @@ checks already read under the segment's lock, to be reused rather than read agai
 `article_translated` (article_id): machine translation filled an article's segments; entity
 suggestions can run. A receiver whose work is slow or may fail queues it with
 `transaction.on_commit` rather than doing it inside.
+
+`save_reads` lets another app read what it needs of a segment in the same statement that locks
+the segment's row for a save: name -> an SQL expression over the segment's alias `s`. The value
+is set on the locked segment, which the write's `cache` holds as `cache["segment"]`.
 """
 
 from django.dispatch import Signal
 
 target_changed = Signal()
 article_translated = Signal()
+save_reads: dict[str, str] = {}

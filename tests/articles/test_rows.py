@@ -56,3 +56,14 @@ def test_an_inserted_row_is_stored_with_its_defaults_and_dates():
     revision = Revision.objects.get(segment=segment, version=2)
     assert revision.text == "One."
     assert revision.created_at is not None
+
+
+@pytest.mark.django_db
+def test_a_row_written_along_is_inserted_only_when_the_update_wrote():
+    segment = SegmentFactory(version=2)
+    along = Revision(segment=segment, text="Two.", origin=RevisionOrigin.HUMAN, version=3)
+    assert rows.update_versioned(Segment, segment.pk, 2, {"target_text": "Two."}, also=along)
+    again = Revision(segment=segment, text="Lost.", origin=RevisionOrigin.HUMAN, version=3)
+    assert not rows.update_versioned(Segment, segment.pk, 2, {"target_text": "Lost."}, also=again)
+    assert list(Revision.objects.filter(segment=segment).values_list("text", flat=True)) == ["Two."]
+    assert Segment.objects.get(pk=segment.pk).target_text == "Two."
