@@ -1,4 +1,5 @@
-"""One article (or segment) as the API shows it: its row, tags and segments in plain statements.
+"""One article (or segment) as the API shows it: the article with its tags, and its segments, in
+two plain statements.
 
 The list page counts segments in SQL (Article.objects.with_counts) for fifty articles at once;
 for one article whose segments are read anyway, the same figures come from the rows in hand.
@@ -9,21 +10,24 @@ than running them; articles.rows turns the rows into models with every field con
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from articles import rows
 from articles.comments.models import Comment
 from articles.models import Article, Segment, SegmentKind, SegmentStatus, Tag
 
 
-def _statements() -> tuple[str, str, str, str]:
+def _statements() -> tuple[str, str, str]:
     users = get_user_model()._meta.db_table
     articles, segments = Article._meta.db_table, Segment._meta.db_table
     tags, links = Tag._meta.db_table, Article.tags.through._meta.db_table
+    # One row per tag (one row with a null tag_name if none), the tags in name order.
     article = (
-        f"SELECT a.*, ua.username AS assignee_name, ur.username AS reviewer_name "
-        f"FROM {articles} a LEFT JOIN {users} ua ON ua.id = a.assignee_id "
-        f"LEFT JOIN {users} ur ON ur.id = a.reviewer_id WHERE a.id = %s"
+        f"SELECT a.*, ua.username AS assignee_name, ur.username AS reviewer_name, "
+        f"t.name AS tag_name FROM {articles} a "
+        f"LEFT JOIN {users} ua ON ua.id = a.assignee_id "
+        f"LEFT JOIN {users} ur ON ur.id = a.reviewer_id "
+        f"LEFT JOIN {links} l ON l.article_id = a.id LEFT JOIN {tags} t ON t.id = l.tag_id "
+        f"WHERE a.id = %s ORDER BY t.name"
     )
     rows = (
         f"SELECT s.*, u.username AS updated_by_name, EXISTS (SELECT 1 FROM "
@@ -35,17 +39,13 @@ def _statements() -> tuple[str, str, str, str]:
         f"SELECT s.*, u.username AS updated_by_name FROM {segments} s "
         f"LEFT JOIN {users} u ON u.id = s.updated_by_id WHERE s.id = %s"
     )
-    names = (
-        f"SELECT t.name FROM {tags} t JOIN {links} l ON l.tag_id = t.id "
-        f"WHERE l.article_id = %s ORDER BY t.name"
-    )
-    return article, rows, names, row
+    return article, rows, row
 
 
-_SQL: tuple[str, str, str, str] | None = None
+_SQL: tuple[str, str, str] | None = None
 
 
-def _sql() -> tuple[str, str, str, str]:
+def _sql() -> tuple[str, str, str]:
     global _SQL
     if _SQL is None:
         _SQL = _statements()
@@ -56,14 +56,13 @@ def article_detail(pk: int) -> tuple[Article, list[Segment]]:
     """The article, with `tag_names`, `assignee_name`, `reviewer_name` and every figure of the
     list page set on it, and its segments (each with `updated_by_name`); raise
     Article.DoesNotExist if there is none."""
-    article_sql, segments_sql, tags_sql, _ = _sql()
-    article = next(iter(rows.read(Article, article_sql, [pk])), None)
-    if article is None:
+    article_sql, segments_sql, _ = _sql()
+    found = rows.read(Article, article_sql, [pk])
+    if not found:
         raise Article.DoesNotExist(pk)
+    article = found[0]
+    article.tag_names = [row.tag_name for row in found if row.tag_name is not None]
     segments = rows.read(Segment, segments_sql, [pk])
-    with connection.cursor() as cursor:
-        cursor.execute(tags_sql, [pk])
-        article.tag_names = [name for (name,) in cursor.fetchall()]
     count_segments(article, segments)
     article.open_threads = sum(1 for segment in segments if segment.open_thread)
     return article, segments
@@ -71,7 +70,7 @@ def article_detail(pk: int) -> tuple[Article, list[Segment]]:
 
 def segment_detail(pk: int) -> Segment:
     """The segment with `updated_by_name`; raise Segment.DoesNotExist if there is none."""
-    segment = next(iter(rows.read(Segment, _sql()[3], [pk])), None)
+    segment = next(iter(rows.read(Segment, _sql()[2], [pk])), None)
     if segment is None:
         raise Segment.DoesNotExist(pk)
     return segment

@@ -110,7 +110,7 @@ def test_missing_articles_and_segments_are_404():
 
 
 @pytest.mark.django_db
-def test_one_article_is_read_in_three_statements_however_many_segments():
+def test_one_article_is_read_in_two_statements_however_many_segments_and_tags():
     article = _busy_article()
     for position in range(4, 40):
         SegmentFactory(article=article, position=position, target_text=f"Line {position}.")
@@ -119,4 +119,5 @@ def test_one_article_is_read_in_three_statements_however_many_segments():
         response = client.get(f"/api/v1/articles/{article.pk}/")
     assert response.status_code == 200
     assert len(response.json()["segments"]) == 40
-    assert len(queries) == 3
+    assert len(queries) == 2
+    assert response.json()["tags"] == ["politics", "sport"]
