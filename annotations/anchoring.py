@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import cache
 
 from django.db import connection
 from django.utils import timezone
@@ -12,7 +13,6 @@ from articles.rows import read
 from articles.text.chars import is_word_char
 
 _CACHE_KEY = "annotations.mentions"
-_MENTIONS_SQL: str | None = None
 
 
 def segment_mentions(segment_id: int, cache: dict | None = None) -> list[Mention]:
@@ -23,19 +23,20 @@ def segment_mentions(segment_id: int, cache: dict | None = None) -> list[Mention
     if cache is not None and getattr(cache.get("segment"), "has_mentions", True) is False:
         cache[_CACHE_KEY] = []  # read with the save's lock (annotations.apps): none to read
         return []
-    global _MENTIONS_SQL
-    if _MENTIONS_SQL is None:  # a save's hot path: written out rather than compiled each time
-        order = ", ".join(
-            f"{connection.ops.quote_name(field.lstrip('-'))}{' DESC' * field.startswith('-')}"
-            for field in Mention._meta.ordering
-        )
-        _MENTIONS_SQL = (
-            f"SELECT * FROM {Mention._meta.db_table} WHERE segment_id = %s ORDER BY {order}"
-        )
-    found = read(Mention, _MENTIONS_SQL, [segment_id])
+    found = read(Mention, _mentions_statement(), [segment_id])
     if cache is not None:
         cache[_CACHE_KEY] = found
     return found
+
+
+@cache
+def _mentions_statement() -> str:
+    """A save's hot path: written out rather than compiled each time, in Mention's order."""
+    order = ", ".join(
+        f"{connection.ops.quote_name(field.lstrip('-'))}{' DESC' * field.startswith('-')}"
+        for field in Mention._meta.ordering
+    )
+    return f"SELECT * FROM {Mention._meta.db_table} WHERE segment_id = %s ORDER BY {order}"
 
 
 def reanchor(*, segment_id: int, old: str, new: str, cache: dict | None = None) -> None:

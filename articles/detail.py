@@ -9,6 +9,9 @@ than running them; articles.rows turns the rows into models with every field con
 
 from __future__ import annotations
 
+from functools import cache
+from typing import NamedTuple
+
 from django.contrib.auth import get_user_model
 
 from articles import rows
@@ -16,7 +19,14 @@ from articles.comments.models import Comment
 from articles.models import Article, Segment, SegmentKind, SegmentStatus, Tag
 
 
-def _statements() -> tuple[str, str, str]:
+class _Statements(NamedTuple):
+    article: str
+    segments: str
+    segment: str
+
+
+@cache
+def _statements() -> _Statements:
     users = get_user_model()._meta.db_table
     articles, segments = Article._meta.db_table, Segment._meta.db_table
     tags, links = Tag._meta.db_table, Article.tags.through._meta.db_table
@@ -39,30 +49,19 @@ def _statements() -> tuple[str, str, str]:
         f"SELECT s.*, u.username AS updated_by_name FROM {segments} s "
         f"LEFT JOIN {users} u ON u.id = s.updated_by_id WHERE s.id = %s"
     )
-    return article, rows, row
-
-
-_SQL: tuple[str, str, str] | None = None
-
-
-def _sql() -> tuple[str, str, str]:
-    global _SQL
-    if _SQL is None:
-        _SQL = _statements()
-    return _SQL
+    return _Statements(article, rows, row)
 
 
 def article_detail(pk: int) -> tuple[Article, list[Segment]]:
     """The article, with `tag_names`, `assignee_name`, `reviewer_name` and every figure of the
     list page set on it, and its segments (each with `updated_by_name`); raise
     Article.DoesNotExist if there is none."""
-    article_sql, segments_sql, _ = _sql()
-    found = rows.read(Article, article_sql, [pk])
+    found = rows.read(Article, _statements().article, [pk])
     if not found:
         raise Article.DoesNotExist(pk)
     article = found[0]
     article.tag_names = [row.tag_name for row in found if row.tag_name is not None]
-    segments = rows.read(Segment, segments_sql, [pk])
+    segments = rows.read(Segment, _statements().segments, [pk])
     count_segments(article, segments)
     article.open_threads = sum(1 for segment in segments if segment.open_thread)
     return article, segments
@@ -70,22 +69,20 @@ def article_detail(pk: int) -> tuple[Article, list[Segment]]:
 
 def segment_detail(pk: int) -> Segment:
     """The segment with `updated_by_name`; raise Segment.DoesNotExist if there is none."""
-    segment = next(iter(rows.read(Segment, _sql()[2], [pk])), None)
+    segment = next(iter(rows.read(Segment, _statements().segment, [pk])), None)
     if segment is None:
         raise Segment.DoesNotExist(pk)
     return segment
 
 
 def count_segments(article: Article, segments: list[Segment]) -> None:
-    """Set what with_counts() and the title annotation would: counts by status, failing checks,
-    the least MT confidence and the title's translation."""
+    """Set what the API's answer takes from with_counts() and the title annotation: counts by
+    status, failing checks and the title's translation."""
     statuses = [segment.status for segment in segments]
     article.segment_count = len(segments)
     article.edited_count = statuses.count(SegmentStatus.EDITED)
     article.approved_count = statuses.count(SegmentStatus.APPROVED)
     article.translated_count = len(statuses) - statuses.count(SegmentStatus.EMPTY)
     article.failing_checks = sum(segment.failing_checks for segment in segments)
-    confidences = [s.mt_confidence for s in segments if s.mt_confidence is not None]
-    article.least_confidence = min(confidences, default=None)
     titles = [s.target_text for s in segments if s.kind == SegmentKind.TITLE]
     article.title_translation = titles[0] if titles else None

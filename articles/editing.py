@@ -7,6 +7,8 @@ told, with the current text, instead of silently overwriting it.
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -78,23 +80,24 @@ def _check(role: Role, *, target_text: str | None, status: int | None) -> None:
 def _locked(segment_id: int) -> Segment | None:
     """The segment's row, locked until the commit where the database locks rows, with
     `dismissed_any` (whether any check on it was ever dismissed) and what other apps read with
-    it (articles.signals.save_reads). Written out, not built by the
-    ORM: compiling the query cost more than the rest of a save's reads together."""
-    global _LOCK_SQL
-    if _LOCK_SQL is None:
-        reads = {
-            "dismissed_any": f"EXISTS (SELECT 1 FROM {CheckDismissal._meta.db_table} d "
-            "WHERE d.segment_id = s.id)",
-            **save_reads,
-        }
-        columns = "".join(f", {sql} AS {name}" for name, sql in reads.items())
-        _LOCK_SQL = f"SELECT s.*{columns} FROM {Segment._meta.db_table} s WHERE s.id = %s"
-        if connection.features.has_select_for_update:
-            _LOCK_SQL += " FOR UPDATE"
-    return next(iter(read(Segment, _LOCK_SQL, [segment_id])), None)
+    it (articles.signals.save_reads). Written out, not built by the ORM: compiling the query
+    cost more than the rest of a save's reads together."""
+    return next(iter(read(Segment, _lock_statement(), [segment_id])), None)
 
 
-_LOCK_SQL: str | None = None
+@cache
+def _lock_statement() -> str:
+    """Built at the first save, once every app has added its reads."""
+    reads = {
+        "dismissed_any": f"EXISTS (SELECT 1 FROM {CheckDismissal._meta.db_table} d "
+        "WHERE d.segment_id = s.id)",
+        **save_reads,
+    }
+    columns = "".join(f", {sql} AS {name}" for name, sql in reads.items())
+    statement = f"SELECT s.*{columns} FROM {Segment._meta.db_table} s WHERE s.id = %s"
+    if connection.features.has_select_for_update:
+        statement += " FOR UPDATE"
+    return statement
 
 
 def save_segment(

@@ -7,6 +7,8 @@ save. Here one hand-written statement returns the user with the role's permissio
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +20,7 @@ from articles.permissions import ROLE_CODENAMES, Role
 from articles.rows import read
 
 
+@cache
 def _user_with_role_sql() -> str:
     user = get_user_model()
     users, tokens = user._meta.db_table, Token._meta.db_table
@@ -42,12 +45,8 @@ def _user_with_role_sql() -> str:
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's `Authorization: Token <key>`, answered by one query that also reads the role."""
 
-    _sql: str | None = None
-
     def authenticate_credentials(self, key: str):
-        if TokenAuthentication._sql is None:
-            TokenAuthentication._sql = _user_with_role_sql()
-        user = next(iter(read(get_user_model(), self._sql, [key])), None)
+        user = next(iter(read(get_user_model(), _user_with_role_sql(), [key])), None)
         if user is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not user.is_active:
