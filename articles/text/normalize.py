@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from articles.text.chars import ASCII_NUMBERS, ZWNJ
 
@@ -17,16 +18,21 @@ _PERSIAN_LETTERS = str.maketrans(
 
 # Invisible characters that carry no meaning in stored text: zero-width space, word joiner,
 # BOM, soft hyphen, and the bidi marks/embeddings/isolates that copy-paste drags along.
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]+")
+_INVISIBLE_CHARS = "\u200b\u2060\ufeff\u00ad\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e" + (
+    "\u2066\u2067\u2068\u2069"
+)
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_ODD_BREAKS = re.compile("[\r\u2028\u2029\x0b\x0c\x85]")
 # Runs of spaces become one space; a lone plain space is left alone (most of them: cheaper).
 _SPACES = re.compile(
     "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{2,}"
     "|[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 )
+_ODD_SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # A ZWNJ only joins two letters: beside a space, at a line edge or doubled it is noise.
-_STRAY_ZWNJ = re.compile(" ?\u200c+ ?")
+_SPACED_ZWNJ = re.compile(" \u200c+ ?|\u200c+ ")
 _EDGE_ZWNJ = re.compile("^\u200c+|\u200c+$", re.MULTILINE)
 
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
@@ -52,27 +58,36 @@ SAME_LENGTH_FOLDS = {
 }
 
 
-def _squash_zwnj(match: re.Match[str]) -> str:
-    return " " if " " in match.group() else ZWNJ
-
-
 def normalize_chars(text: str) -> str:
     """Return the canonical form stored for source text, so equal words are equal strings.
 
     Persian letters for Arabic ones, NFC, one space between words; ZWNJ and all digits are kept.
+    Each rewrite runs only where a plain look (`in`, one character class) finds its work: most
+    text needs none of them, and most text comes through here more than once.
     """
-    text = _INVISIBLE.sub("", text)
+    if any(char in text for char in _INVISIBLE_CHARS):
+        text = _INVISIBLE.sub("", text)
     if _PRESENTATION_FORMS.search(text):
         text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     # NFC first: ي + hamza above composes to ئ, which must not become ی + hamza.
     text = unicodedata.normalize("NFC", text)
     if _ARABIC_LETTERS.search(text):
         text = text.translate(_PERSIAN_LETTERS)
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _SPACES.sub(" ", text)
+    if _ODD_BREAKS.search(text):
+        text = _LINE_BREAKS.sub("\n", text)
+    if "  " in text or _ODD_SPACES.search(text):
+        text = _SPACES.sub(" ", text)
     if ZWNJ in text:
-        text = _STRAY_ZWNJ.sub(_squash_zwnj, text)
-        text = _EDGE_ZWNJ.sub("", text)
+        # A ZWNJ beside a space goes (the space stays), a doubled one is one, one at a line's
+        # edge goes.
+        if f" {ZWNJ}" in text or f"{ZWNJ} " in text:
+            text = _SPACED_ZWNJ.sub(" ", text)
+        while ZWNJ + ZWNJ in text:
+            text = text.replace(ZWNJ + ZWNJ, ZWNJ)
+        if text[:1] == ZWNJ or text[-1:] == ZWNJ or f"\n{ZWNJ}" in text or f"{ZWNJ}\n" in text:
+            text = _EDGE_ZWNJ.sub("", text)
+    if "\n" not in text:
+        return text.strip(" ")
     return "\n".join(line.strip(" ") for line in text.split("\n"))
 
 
@@ -80,14 +95,29 @@ def _fold_chars(text: str) -> str:
     return text.translate(_FOLD_TABLE) if _FOLDED_CHARS.search(text) else text
 
 
+def _folding(text: str) -> str:
+    """What `fold` and `fold_words` share: canonical characters in compatibility form, without
+    diacritics, letter variants and digits folded."""
+    text = unicodedata.normalize("NFKC", normalize_chars(text))
+    return _fold_chars(_DIACRITICS.sub("", text))
+
+
+# An import folds each segment twice (its matching key, its search words), an edit the texts
+# around it again: the folding of texts up to this long is remembered for a while.
+_REMEMBERED_LENGTH = 4000
+_remembered_folding = lru_cache(maxsize=512)(_folding)
+
+
+def _shared_folding(text: str) -> str:
+    return _remembered_folding(text) if len(text) <= _REMEMBERED_LENGTH else _folding(text)
+
+
 def fold(text: str) -> str:
     """Return a matching key that ignores spelling variants (ZWNJ/space, ي/ی, ك/ک, digits, case).
 
     For gazetteer, translation-memory and duplicate lookups only; never store it as text.
     """
-    text = unicodedata.normalize("NFKC", normalize_chars(text))
-    text = _fold_chars(_DIACRITICS.sub("", text))
-    return _FOLD_DROP.sub("", text).casefold()
+    return _FOLD_DROP.sub("", _shared_folding(text)).casefold()
 
 
 # Anything that is not a letter or digit separates words in the search text (ZWNJ is gone by then).
@@ -100,7 +130,5 @@ def fold_words(text: str) -> str:
     The same folding as `fold`, but words stay apart: ZWNJ joins (می‌خواهد → میخواهد), spaces
     and punctuation separate. Use it on both the stored search text and the query.
     """
-    text = unicodedata.normalize("NFKC", normalize_chars(text))
-    text = _fold_chars(_DIACRITICS.sub("", text))
-    text = text.replace(ZWNJ, "").replace("\u200d", "").casefold()
+    text = _shared_folding(text).replace(ZWNJ, "").replace("\u200d", "").casefold()
     return _NON_WORD.sub(" ", text).strip()
