@@ -25,7 +25,7 @@ from articles.models import (
     SegmentStatus,
     SourceVersion,
 )
-from articles.quality.store import fill as fill_checks
+from articles.quality.store import for_new
 from articles.search_index import refresh_search_text
 from articles.text.normalize import fold
 
@@ -94,7 +94,8 @@ def _segment(fields: dict, *, article: Article, index: int) -> Segment:
         status=_choice(fields.get("status", "empty"), SEGMENT_STATUSES, "segment status"),
         version=1,
     )
-    fill_checks(segment)
+    checks = for_new(segment.source_text, segment.target_text, segment.status)
+    segment.checks, segment.failing_checks = checks["checks"], checks["failing_checks"]
     return segment
 
 

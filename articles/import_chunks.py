@@ -16,19 +16,18 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from articles.bulk_insert import insert
+from articles.bulk_insert import insert, insert_values
 from articles.import_prepare import PreparedRecord, unexpected
 from articles.importers.records import InvalidRecord
 from articles.importing import (
     EDITORS_WORKED,
     LATER_RECORD_WON,
     OLDER_TEXT,
+    SEGMENT_VALUES,
     Outcome,
     TagCache,
     apply_fields,
-    build_segments,
     import_article,
-    record_imported_targets,
     record_kind,
 )
 from articles.models import (
@@ -254,49 +253,64 @@ def _write(
         Article.objects.bulk_update(updated, UPDATED_FIELDS)
         Segment.objects.filter(article__in=updated).delete()
         Article.tags.through.objects.filter(article__in=updated).delete()
+    user_id = user.pk if user is not None else None
+    segments = [
+        (*values, row.pk, 1, user_id)
+        for row, article in zip(rows, written, strict=True)
+        for values in article.written.segments
+    ]
+    names = (*SEGMENT_VALUES, "article_id", "version", "updated_by_id")
+    segment_ids = insert_values(Segment, names, segments, ids=True)
+    target = SEGMENT_VALUES.index("target_text")
+    insert_values(
+        Revision,
+        ("segment_id", "text", "origin", "author_id", "version"),
+        [
+            (segment_id, values[target], RevisionOrigin.IMPORT.value, user_id, 1)
+            for segment_id, values in zip(segment_ids, segments, strict=True)
+            if values[target]
+        ],
+    )
+    insert_values(
+        Article.tags.through,
+        ("article_id", "tag_id"),
+        [
+            (row.pk, tag_id)
+            for row, article in zip(rows, written, strict=True)
+            for tag_id in tags.ids(article.written.data.tags)
+        ],
+    )
     for article, row in zip(written, rows, strict=True):
         article.pk = row.pk
-    segments = [
-        segment
-        for article, row in zip(written, rows, strict=True)
-        for segment in build_segments(
-            row,
-            article.written.data,
-            article.written.translations,
-            user=user,
-            folds=article.written.folds,
-        )
-    ]
-    insert(segments, ids=True)
-    record_imported_targets(segments, user=user)
-    through = Article.tags.through
-    insert(
-        [
-            through(article_id=article.pk, tag_id=tag_id)
-            for article in written
-            for tag_id in tags.ids(article.written.data.tags)
-        ]
-    )
     _write_versions(written, batch=batch)
     remember_words([word for row in rows for word in row.search_text.split()])
 
 
 def _write_versions(written: list[_Article], *, batch: ImportBatch | None) -> None:
     new, moved = [], []
+    batch_id = batch.pk if batch is not None else None
     for article in written:
         for content_hash, version in article.versions.items():
             if not version.changed:
                 continue
-            row = SourceVersion(
-                pk=version.pk,
-                article_id=article.pk,
-                content_hash=content_hash,
-                batch=batch,
-                file_sha256=version.file_sha256,
-                file_position=version.file_position,
+            if version.pk is None:
+                new.append(
+                    (article.pk, content_hash, batch_id, version.file_sha256, version.file_position)
+                )
+                continue
+            moved.append(
+                SourceVersion(
+                    pk=version.pk,
+                    batch=batch,
+                    file_sha256=version.file_sha256,
+                    file_position=version.file_position,
+                )
             )
-            (new if version.pk is None else moved).append(row)
-    insert(new)
+    insert_values(
+        SourceVersion,
+        ("article_id", "content_hash", "batch_id", "file_sha256", "file_position"),
+        new,
+    )
     if moved:
         SourceVersion.objects.bulk_update(moved, ["batch", "file_sha256", "file_position"])
 

@@ -21,7 +21,7 @@ from articles.importers.records import (
     clean_record,
 )
 from articles.importers.source import Origin, RawRecord, RecordError
-from articles.importing import align_translation, record_kind_for, source_folds
+from articles.importing import align_translation, record_kind_for, segment_values
 from articles.search import build_search_text
 from articles.text.zwnj_lexicon import lexicon
 
@@ -41,7 +41,7 @@ class PreparedRecord:
     data: ArticleInput | None = None
     translations: dict[int, str] = field(default_factory=dict)
     translation_warning: str | None = None
-    folds: list[str] = field(default_factory=list)  # each segment's folded source text
+    segments: list[tuple] = field(default_factory=list)  # `segment_values`, checks run
     search_text: str = ""
     # A record another app stores itself (a RecordKind), kept as read and cleaned.
     record: RawRecord | None = None
@@ -76,7 +76,8 @@ def search_text_for(data: ArticleInput, translations: dict[int, str]) -> str:
 
 
 def prepare(item: RawRecord | RecordError, origin: Origin, source_language: str) -> PreparedRecord:
-    """Clean and segment one record; whatever goes wrong fails it alone, with the reason."""
+    """Clean and segment one record, and work out its segments' values and search text;
+    whatever goes wrong fails it alone, with the reason."""
     if isinstance(item, RecordError):
         return PreparedRecord(label=item.record, origin=origin, error=item.reason)
     prepared = PreparedRecord(label=item.label, origin=origin)
@@ -91,7 +92,7 @@ def prepare(item: RawRecord | RecordError, origin: Origin, source_language: str)
         prepared.notes += data.notes
         prepared.translations, prepared.translation_warning = align_translation(data)
         prepared.search_text = search_text_for(data, prepared.translations)
-        prepared.folds = source_folds(data)
+        prepared.segments = segment_values(data, prepared.translations)
         prepared.data = data
     except InvalidRecord as exc:
         prepared.fail(str(exc))

@@ -24,7 +24,7 @@ from articles.models import (
     SourceVersion,
     Tag,
 )
-from articles.quality.store import fill as fill_checks
+from articles.quality.store import for_new
 from articles.search_index import refresh_search_text
 from articles.text.normalize import fold
 from articles.text.segment import split_sentences
@@ -136,38 +136,65 @@ def source_folds(data: ArticleInput) -> list[str]:
     return [fold(draft.text) for draft in data.segments]
 
 
-def build_segments(
-    article: Article,
-    data: ArticleInput,
-    translations: dict[int, str],
-    *,
-    user,
-    folds: list[str] | None = None,
-) -> list[Segment]:
-    """The segments of an article about to be written, their checks filled in.
+# The fields of a new segment that come from its record (`segment_values`), in this order.
+SEGMENT_VALUES = (
+    "position",
+    "kind",
+    "paragraph",
+    "source_text",
+    "source_key",
+    "source_fold",
+    "target_text",
+    "status",
+    "checks",
+    "failing_checks",
+)
 
-    `folds` are `source_folds(data)` when they were worked out already (in a preparing process).
+
+def segment_values(
+    data: ArticleInput, translations: dict[int, str], folds: list[str] | None = None
+) -> list[tuple]:
+    """The `SEGMENT_VALUES` of each segment of an article about to be written, checks run.
+
+    Plain values, worked out where the record is prepared (a preparing process, for a large
+    file); `folds` are `source_folds(data)` when they were worked out already.
     """
     folds = folds or source_folds(data)
-    segments = [
+    rows = []
+    for draft, folded in zip(data.segments, folds, strict=True):
+        target = translations.get(draft.position, "")
+        status = SegmentStatus.EDITED if draft.position in translations else SegmentStatus.EMPTY
+        checks = for_new(draft.text, target, status)
+        rows.append(
+            (
+                draft.position,
+                draft.kind,
+                draft.paragraph,
+                draft.text,
+                Segment.key_of_fold(folded),
+                folded,
+                target,
+                int(status),
+                checks["checks"],
+                checks["failing_checks"],
+            )
+        )
+    return rows
+
+
+def build_segments(
+    article: Article, data: ArticleInput, translations: dict[int, str], *, user
+) -> list[Segment]:
+    """The segments of an article about to be written, their checks filled in."""
+    return [
         Segment(
             article=article,
-            position=draft.position,
-            kind=draft.kind,
-            paragraph=draft.paragraph,
-            source_text=draft.text,
-            source_key=Segment.key_of_fold(folded),
-            source_fold=folded,
-            target_text=translations.get(draft.position, ""),
-            status=SegmentStatus.EDITED if draft.position in translations else SegmentStatus.EMPTY,
             version=1,
             updated_by=user,
+            **dict(zip(SEGMENT_VALUES, row, strict=True)),
         )
-        for draft, folded in zip(data.segments, folds, strict=True)
+        for row in segment_values(data, translations)
     ]
-    for segment in segments:
-        fill_checks(segment)
-    return segments
 
 
 def _create_segments(article: Article, data: ArticleInput, user) -> str | None:

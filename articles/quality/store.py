@@ -45,16 +45,13 @@ def unchecked() -> dict:
     return {"checks": [], "failing_checks": 0}
 
 
-def fill(segment) -> None:
-    """Set the checks of a segment about to be created from its own source, target and status."""
+def for_new(source: str, target: str, status: int) -> dict:
+    """The checks of a segment about to be created with this source, target and status."""
     from articles.models import SegmentStatus
 
-    if segment.status == SegmentStatus.EMPTY and not segment.target_text:
-        fields = unchecked()
-    else:
-        fields = evaluate(segment.source_text, segment.target_text)
-    for name, value in fields.items():
-        setattr(segment, name, value)
+    if status == SegmentStatus.EMPTY and not target:
+        return unchecked()
+    return evaluate(source, target)
 
 
 def dismissed_for(segment_id: int, target: str) -> list[str]:

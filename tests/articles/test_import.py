@@ -332,8 +332,16 @@ def test_a_record_that_breaks_midway_leaves_no_half_article(tmp_path, monkeypatc
         if any("متن 2" in segment.source_text for segment in segments):
             raise DatabaseError("disk full")
 
+    real_insert = import_chunks.insert_values
+
+    def explode_on_second_chunk(model, names, rows, **options):
+        ids = real_insert(model, names, rows, **options)  # written, then the disk fills up
+        if model is Segment and any("متن 2" in str(row) for row in rows):
+            raise DatabaseError("disk full")
+        return ids
+
     monkeypatch.setattr(importing, "record_imported_targets", explode_on_second)
-    monkeypatch.setattr(import_chunks, "record_imported_targets", explode_on_second)
+    monkeypatch.setattr(import_chunks, "insert_values", explode_on_second_chunk)
     path = write_jsonl(
         tmp_path / "h.jsonl",
         [{"title": f"خبر {n}", "body": f"متن {n}.", "url": f"https://e.ir/{n}"} for n in (1, 2, 3)],

@@ -8,7 +8,7 @@ from django.db import DatabaseError
 from articles import import_chunks, import_prepare, import_runs
 from articles.import_runs import run_batch
 from articles.importers.source import ImportSource
-from articles.models import Article, ImportBatch, Revision, SourceVersion
+from articles.models import Article, ImportBatch, Revision, Segment, SourceVersion
 from tests.articles.test_import import run_import, write_jsonl
 
 pytestmark = pytest.mark.django_db
@@ -92,15 +92,24 @@ def _mixed_file(tmp_path):
 def test_a_chunk_holding_a_bad_record_imports_the_good_ones_and_names_the_bad_one(
     tmp_path, small_chunks, monkeypatch
 ):
-    real = import_chunks.record_imported_targets
+    from articles import importing
+
+    real, real_insert = importing.record_imported_targets, import_chunks.insert_values
+    full = "could not extend file: No space left on device"
 
     def disk_full_on_the_fifth(segments, *, user):
         real(segments, user=user)
         if any("شماره 5" in segment.source_text for segment in segments):
-            raise DatabaseError("could not extend file: No space left on device")
+            raise DatabaseError(full)
 
-    monkeypatch.setattr(import_chunks, "record_imported_targets", disk_full_on_the_fifth)
-    monkeypatch.setattr("articles.importing.record_imported_targets", disk_full_on_the_fifth)
+    def disk_full_on_a_chunk_with_the_fifth(model, names, rows, **options):
+        ids = real_insert(model, names, rows, **options)
+        if model is Segment and any("شماره 5" in str(row) for row in rows):
+            raise DatabaseError(full)
+        return ids
+
+    monkeypatch.setattr(import_chunks, "insert_values", disk_full_on_a_chunk_with_the_fifth)
+    monkeypatch.setattr(importing, "record_imported_targets", disk_full_on_the_fifth)
     records = [_record(n) for n in range(1, 8)]
     records[1]["published_at"] = "دیروز"  # fails while it is prepared
     path = write_jsonl(tmp_path / "bad.jsonl", records)
