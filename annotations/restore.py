@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from annotations.entities import create_entity
 from annotations.models import Entity, EntityType, Mention, MentionOrigin, MentionSide
+from articles.dashboard.rollup import delete_segments
 from articles.importers.records import InvalidRecord, article_identity, text_hash
 from articles.importing import Outcome, record_imported_targets
 from articles.models import (
@@ -261,7 +262,7 @@ def restore_article(
                     "the export changed, but editors have worked on this article",
                 )
             else:
-                article.segments.all().delete()
+                delete_segments(article.segments.all())
                 for name, value in values.items():
                     setattr(article, name, value)
                 article.save()

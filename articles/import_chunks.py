@@ -17,6 +17,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from articles.bulk_insert import insert, insert_values
+from articles.dashboard.rollup import delete_segments
 from articles.import_prepare import PreparedRecord, unexpected
 from articles.importers.records import InvalidRecord
 from articles.importing import (
@@ -251,7 +252,7 @@ def _write(
         for row in updated:
             row.updated_at = now
         Article.objects.bulk_update(updated, UPDATED_FIELDS)
-        Segment.objects.filter(article__in=updated).delete()
+        delete_segments(Segment.objects.filter(article__in=updated))
         Article.tags.through.objects.filter(article__in=updated).delete()
     user_id = user.pk if user is not None else None
     segments = [

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from articles.dashboard.rollup import delete_segments
 from articles.importers.records import ArticleInput
 from articles.importers.source import Origin
 from articles.models import (
@@ -293,7 +294,7 @@ def _write_article(
     elif article.is_touched():
         return Outcome.SKIPPED, EDITORS_WORKED
     else:
-        article.segments.all().delete()
+        delete_segments(article.segments.all())
         apply_fields(article, data, batch=batch)
         article.save()
         outcome = Outcome.UPDATED

@@ -92,10 +92,12 @@ def remember_words(words: list[str]) -> None:
         return
     # Sorted, so two transactions adding overlapping words lock them in the same order.
     words = sorted(word for word in set(words) if len(word) <= MAX_WORD_LENGTH)
+    # One text, split by the server: an array parameter is quoted word by word on the way.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {VOCABULARY} (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",
-            [words],
+            f"INSERT INTO {VOCABULARY} (word) SELECT unnest(string_to_array(%s, ' ')) "
+            "ON CONFLICT DO NOTHING",
+            [" ".join(words)],
         )
 
 

@@ -133,3 +133,18 @@ def test_deleting_one_segment_rolls_up_the_days_of_its_saves_again(past_work, mo
     _assert_as_live(monkeypatch)
     rows = {row["label"]: row for row in stats_rows(Period(), "editor")}
     assert (rows["ed1"]["segments_edited"], rows["ed1"]["words_changed"]) == (2, 5)
+
+
+def test_deleting_an_articles_segments_at_once_rolls_up_their_days_again(past_work, monkeypatch):
+    from articles.models import Segment
+
+    stats_rows(Period(), "day")  # rolled up
+    article = Article.objects.get(outlet="ISNA")
+    with CaptureQueriesContext(connection) as queries:
+        rollup.delete_segments(Segment.objects.filter(article=article))
+
+    assert not Segment.objects.filter(article=article).exists()
+    # The days of their saves in one query, not one per segment.
+    reads = [q for q in queries.captured_queries if "articles_revision" in q["sql"]]
+    assert len([q for q in reads if q["sql"].startswith("SELECT")]) == 1
+    _assert_as_live(monkeypatch)
