@@ -109,10 +109,28 @@ def prepare_chunk(chunk: Chunk, source_language: str) -> list[PreparedRecord]:
     return [prepare(item, origin, source_language) for item, origin in chunk]
 
 
+# Linux's pressure stall information: the share of recent time in which some runnable task
+# waited for a core. Above this share over the last ten seconds, no core is taken as free.
+CPU_PRESSURE = "/proc/pressure/cpu"
+BUSY_PRESSURE = 25.0
+
+
+def _core_free(cores: int) -> bool:
+    """Whether a core is free now: little waiting for a core over the last ten seconds, or,
+    where the kernel does not tell, a load average below cores - 1 (over the last minute, so
+    slower to see a machine that has just fallen quiet)."""
+    try:
+        with open(CPU_PRESSURE) as pressure:
+            some = dict(field.split("=") for field in pressure.readline().split()[1:])
+        return float(some["avg10"]) < BUSY_PRESSURE
+    except (OSError, KeyError, ValueError):
+        return os.getloadavg()[0] < cores - 1
+
+
 def pool_size(total_bytes: int) -> int:
     """How many processes to prepare records in: 0 (this one) unless the input is large and
-    a core is free for them (load average below cores - 1: on a busy machine a pool only adds
-    the records' trips to it and back).
+    a core is free for them (`_core_free`: on a busy machine a pool only adds the records'
+    trips to it and back).
 
     `IMPORT_PROCESSES` (environment) sets it whatever the load; 0 or 1 keeps everything in this
     process, as does a process running threads (a fork copies none of them, but may copy a lock
@@ -125,7 +143,7 @@ def pool_size(total_bytes: int) -> int:
     if "IMPORT_PROCESSES" in os.environ:
         wanted = int(os.environ["IMPORT_PROCESSES"])
     else:
-        wanted = cores if os.getloadavg()[0] < cores - 1 else 0
+        wanted = cores if _core_free(cores) else 0
     return wanted if wanted >= 2 else 0
 
 

@@ -262,8 +262,10 @@ def test_records_an_export_brings_back_are_stored_between_the_others(tmp_path, s
     ],
 )
 def test_large_files_are_prepared_in_a_pool_when_a_core_is_free(
-    monkeypatch, size, load, setting, expected
+    monkeypatch, tmp_path, size, load, setting, expected
 ):
+    # A kernel without pressure information: the load average tells.
+    monkeypatch.setattr(import_prepare, "CPU_PRESSURE", str(tmp_path / "none"))
     monkeypatch.setattr(import_prepare.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(import_prepare.os, "getloadavg", lambda: (load, load, load))
     monkeypatch.setattr(import_prepare.threading, "active_count", lambda: 1)
@@ -273,3 +275,27 @@ def test_large_files_are_prepared_in_a_pool_when_a_core_is_free(
         monkeypatch.setenv("IMPORT_PROCESSES", setting)
 
     assert import_prepare.pool_size(size) == expected
+
+
+@pytest.mark.parametrize(
+    ("some_avg10", "load", "expected"),
+    [
+        ("1.99", 1.8, 2),  # the last minute was busy, the last ten seconds are not: a core is free
+        ("62.50", 0.2, 0),  # tasks wait for a core now, whatever the last minute was
+    ],
+)
+def test_waiting_for_a_core_now_tells_before_the_load_average(
+    monkeypatch, tmp_path, some_avg10, load, expected
+):
+    pressure = tmp_path / "cpu"
+    pressure.write_text(
+        f"some avg10={some_avg10} avg60=3.00 avg300=2.00 total=49760574\n"
+        "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+    )
+    monkeypatch.setattr(import_prepare, "CPU_PRESSURE", str(pressure))
+    monkeypatch.setattr(import_prepare.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(import_prepare.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(import_prepare.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("IMPORT_PROCESSES", raising=False)
+
+    assert import_prepare.pool_size(8 * 1024 * 1024) == expected
