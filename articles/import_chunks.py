@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from articles.bulk_insert import insert, insert_values
+from articles.bulk_insert import insert, insert_values, update_rows
 from articles.dashboard.rollup import delete_segments
 from articles.import_prepare import PreparedRecord, unexpected
 from articles.importers.records import InvalidRecord
@@ -251,7 +251,7 @@ def _write(
         now = timezone.now()
         for row in updated:
             row.updated_at = now
-        Article.objects.bulk_update(updated, UPDATED_FIELDS)
+        update_rows(updated, UPDATED_FIELDS)
         delete_segments(Segment.objects.filter(article__in=updated))
         Article.tags.through.objects.filter(article__in=updated).delete()
     user_id = user.pk if user is not None else None

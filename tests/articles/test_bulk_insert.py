@@ -55,3 +55,21 @@ def test_ids_come_back_in_the_rows_order_and_point_rows_that_follow():
 def test_no_rows_insert_nothing():
     assert insert_values(Segment, NAMES, [], ids=True) == []
     assert not Segment.objects.exists()
+
+
+def test_rows_updated_field_by_field_keep_the_rest():
+    from datetime import UTC, datetime
+
+    from articles.bulk_insert import update_rows
+
+    first, second = _article("d"), _article("e")
+    first.title, first.raw_text = "خبر تازه", "متن " * 2000
+    second.title, second.published_at = "خبر دیگر", datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
+    update_rows([first, second], ["title", "raw_text", "published_at"])
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.title, first.raw_text, first.published_at) == ("خبر تازه", "متن " * 2000, None)
+    assert (second.title, second.raw_text) == ("خبر دیگر", "خبر")
+    assert second.published_at == datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
+    assert first.identity == "d"
