@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 # carries hundreds of records, and memory stays bounded however large each record is.
 CHUNK_RECORDS = 500
 CHUNK_BYTES = 4 * 1024 * 1024
+# The first chunk's records; each chunk after holds twice as many, up to CHUNK_RECORDS.
+FIRST_CHUNK_RECORDS = 50
 # What an update rewrites on the article row (`apply_fields`, and what follows from the text).
 UPDATED_FIELDS = [
     "external_id",

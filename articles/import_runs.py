@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from articles.import_chunks import CHUNK_BYTES, CHUNK_RECORDS, store_chunk
+from articles.import_chunks import CHUNK_BYTES, CHUNK_RECORDS, FIRST_CHUNK_RECORDS, store_chunk
 from articles.import_prepare import Chunk, PreparedRecord, Preparer, pool_size
 from articles.importers import csvfile, html, jsonarray, jsonl, txt, ziparchive
 from articles.importers.formats import FORMATS, format_for_name
@@ -102,7 +102,12 @@ class _Unusable:
 
 
 def _chunks(sources: list[ImportSource], fmt: str) -> Iterator[Chunk | _Unusable]:
-    """Every record of every source with its origin, a chunk at a time (records or text)."""
+    """Every record of every source with its origin, a chunk at a time (records or text).
+
+    The first chunks are smaller, doubling up to CHUNK_RECORDS: the writing starts once a few
+    dozen records are prepared (by a pool, a chunk per process), not hundreds.
+    """
+    limit = min(FIRST_CHUNK_RECORDS, CHUNK_RECORDS)
     for source in sources:
         chunk: Chunk = []
         size = 0
@@ -112,9 +117,10 @@ def _chunks(sources: list[ImportSource], fmt: str) -> Iterator[Chunk | _Unusable
             for position, item in enumerate(_records(source, source_fmt), start=1):
                 chunk.append((item, Origin(file_sha256, position)))
                 size += len(item.raw_text) if isinstance(item, RawRecord) else 0
-                if len(chunk) >= CHUNK_RECORDS or size >= CHUNK_BYTES:
+                if len(chunk) >= limit or size >= CHUNK_BYTES:
                     yield chunk
                     chunk, size = [], 0
+                    limit = min(2 * limit, CHUNK_RECORDS)
         except UnusableFile as exc:
             yield from [chunk] if chunk else []
             yield _Unusable(exc.name, exc.reason)

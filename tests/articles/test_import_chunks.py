@@ -299,3 +299,16 @@ def test_waiting_for_a_core_now_tells_before_the_load_average(
     monkeypatch.delenv("IMPORT_PROCESSES", raising=False)
 
     assert import_prepare.pool_size(8 * 1024 * 1024) == expected
+
+
+def test_the_first_chunks_are_small_and_grow_to_the_full_size(tmp_path, monkeypatch):
+    """The writing starts after a few records are prepared; later chunks carry the full count."""
+    monkeypatch.setattr(import_runs, "FIRST_CHUNK_RECORDS", 2)
+    monkeypatch.setattr(import_runs, "CHUNK_RECORDS", 10)
+    path = write_jsonl(tmp_path / "many.jsonl", [_record(n) for n in range(1, 31)])
+
+    chunks = list(import_runs._chunks([ImportSource.from_path(path)], "auto"))
+
+    assert [len(chunk) for chunk in chunks] == [2, 4, 8, 10, 6]
+    positions = [origin.position for chunk in chunks for _, origin in chunk]
+    assert positions == list(range(1, 31))
