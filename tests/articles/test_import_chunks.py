@@ -312,3 +312,24 @@ def test_the_first_chunks_are_small_and_grow_to_the_full_size(tmp_path, monkeypa
     assert [len(chunk) for chunk in chunks] == [2, 4, 8, 10, 6]
     positions = [origin.position for chunk in chunks for _, origin in chunk]
     assert positions == list(range(1, 31))
+
+
+def test_an_import_collects_garbage_less_often_and_leaves_the_setting_as_it_was(tmp_path):
+    import gc
+
+    before = gc.get_threshold()
+    during = []
+    real = import_runs.store_chunk
+
+    def store(chunk, **options):
+        during.append(gc.get_threshold()[0])
+        real(chunk, **options)
+
+    path = write_jsonl(tmp_path / "few.jsonl", [_record(n) for n in range(1, 4)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(import_runs, "store_chunk", store)
+        code, _, _ = run_import(path)
+
+    assert code == 0
+    assert during and all(threshold == import_runs.GC_EVERY_OBJECTS for threshold in during)
+    assert gc.get_threshold() == before
