@@ -29,24 +29,32 @@ def insert(objs: list[Model], *, ids: bool = False) -> None:
         return
     meta = model._meta
     fields = [field for field in meta.concrete_fields if ids or field is not meta.pk]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
     values = [_getter(field) for field in fields]
     with connection.cursor() as cursor:
         if ids:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objs)],
-            )
-            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            for obj, pk in zip(objs, _new_ids(cursor, meta, len(objs)), strict=True):
                 obj.pk = pk
-        statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-        with cursor.cursor.copy(statement) as copy:
+        with cursor.cursor.copy(_copy_statement(meta, fields)) as copy:
             for obj in objs:
                 copy.write_row([value(obj) for value in values])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def _new_ids(cursor, meta, count: int) -> list[int]:
+    """`count` primary keys taken from the table's sequence, for rows about to be copied in."""
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [meta.db_table, meta.pk.column, count],
+    )
+    return [pk for (pk,) in cursor.fetchall()]
+
+
+def _copy_statement(meta, fields) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    return f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
 
 
 def _getter(field) -> Callable[[Model], object]:
@@ -81,19 +89,10 @@ def insert_values(
     rest = [field for field in meta.concrete_fields if field not in given and field is not meta.pk]
     defaults = [_default(field, now) for field in rest]
     as_json = [(at, f.encoder) for at, f in enumerate(given) if isinstance(f, JSONField)]
-    quote = connection.ops.quote_name
     fields = [meta.pk] * ids + given + rest
-    columns = ", ".join(quote(field.column) for field in fields)
-    pks: list[int] = []
     with connection.cursor() as cursor:
-        if ids:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(rows)],
-            )
-            pks = [pk for (pk,) in cursor.fetchall()]
-        statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-        with cursor.cursor.copy(statement) as copy:
+        pks = _new_ids(cursor, meta, len(rows)) if ids else []
+        with cursor.cursor.copy(_copy_statement(meta, fields)) as copy:
             for at, row in enumerate(rows):
                 values = [*pks[at : at + 1], *row, *defaults]
                 for column, encoder in as_json:
