@@ -104,7 +104,7 @@ def build(count: int, human_share: float, edits: int, seed: int) -> None:
         with cursor.copy(
             "COPY articles_segment (article_id, position, kind, paragraph, source_text, "
             "source_key, source_fold, mt_text, mt_model, mt_low_confidence, target_text, checks, "
-            "failing_checks, status, version, edit_seconds, updated_at) FROM STDIN"
+            "failing_checks, status, version, edit_seconds, updated_at, needs_refresh) FROM STDIN"
         ) as copy:
             for n in range(count):
                 # Now and then a sentence met before, respelled: what matches must see through.
@@ -138,6 +138,7 @@ def build(count: int, human_share: float, edits: int, seed: int) -> None:
                         1,
                         0,
                         "2026-01-01T00:00:00Z",
+                        False,
                     )
                 )
         cursor.execute("SET maintenance_work_mem = '512MB'")  # a GIN index builds in memory

@@ -167,10 +167,11 @@ def build(count: int, seed: int) -> None:
                 f"""
                 INSERT INTO articles_segment (article_id, position, kind, paragraph, source_text,
                     source_key, source_fold, mt_text, mt_model, target_text, status, version,
-                    updated_at, edit_seconds, mt_low_confidence, checks, failing_checks)
+                    updated_at, edit_seconds, mt_low_confidence, checks, failing_checks,
+                    needs_refresh)
                 SELECT n, p, CASE WHEN p = 0 THEN 'title' ELSE 'body' END, p, source, key, fold,
                        '', '', target, CASE WHEN target = '' THEN 0 ELSE 20 END, 1, now(), 0,
-                       '[]', '[]', 0
+                       '[]', '[]', 0, false
                 FROM ({rows}) AS r
                 """,
                 bounds,

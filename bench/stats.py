@@ -69,7 +69,8 @@ def _segment_sql(segments: int, editors: list[int], reviewers: list[int]) -> str
     return f"""
     INSERT INTO articles_segment (position, kind, paragraph, source_text, mt_text, mt_model,
         target_text, status, version, updated_at, article_id, updated_by_id, source_key,
-        edit_distance, edit_seconds, mt_low_confidence, checks, failing_checks, source_fold)
+        edit_distance, edit_seconds, mt_low_confidence, checks, failing_checks, source_fold,
+        needs_refresh)
     SELECT (i - 1) % {SEGMENTS_PER_ARTICLE}, 'body', 0, 'جمله شماره ' || i,
         CASE WHEN s >= 10 THEN 'the sentence number ' || i ELSE '' END, 'bench',
         CASE WHEN s >= 10 THEN 'the sentence ' || i ELSE '' END, s,
@@ -78,7 +79,7 @@ def _segment_sql(segments: int, editors: list[int], reviewers: list[int]) -> str
         md5('k' || i::text) || md5('l' || i::text),
         CASE WHEN s >= 20 AND i % 5 <> 0 THEN (i * 31) % 15 END,
         CASE WHEN s >= 20 AND i % 5 <> 0 THEN 3 + (i * 17) % 300 ELSE 0 END,
-        '[]', '[]', 0, 'جمله شماره ' || i
+        '[]', '[]', 0, 'جمله شماره ' || i, false
     FROM (SELECT i, {status} AS s FROM generate_series(1, {segments}) AS i) AS numbered
     """
 
