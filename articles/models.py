@@ -7,8 +7,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Min, Q, Sum
+from django.db.models.functions import Coalesce, Left
 
 from articles.search import search_articles
 from articles.text.normalize import fold
@@ -54,6 +54,13 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The title order. Its index holds each title's first hundred characters, not the whole title: a
+# title may be longer than a B-tree entry can be (about 2,700 bytes). Titles alike that far are
+# then ordered by the whole title, and the page still comes from the index.
+TITLE_PREFIX = Left("title", 100)
+TITLE_ORDER = (TITLE_PREFIX, "title", "id")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -147,6 +154,7 @@ class Article(models.Model):
             models.Index(fields=["external_id"]),
             # The lists' order: the newest page comes straight from the index.
             models.Index(fields=["-created_at", "-id"], name="article_newest_first"),
+            models.Index(TITLE_PREFIX, F("id"), name="article_title_order"),
         ]
 
     def __str__(self) -> str:

@@ -5,10 +5,11 @@ the parts of a word written apart joined) of its title and of every segment's so
 one space apart and padded with a space at both ends. A query matches when every one of its
 folded words occurs in it (inside a longer word too, as before).
 
-On PostgreSQL (indexes from migration 0005) a substring scan of 100k texts is too slow, so each
+On PostgreSQL (migrations 0005 and 0019) a substring scan of 100k texts is too slow, so each
 query word is first looked up in the vocabulary of all stored words (`articles_searchword`, with
-a trigram index: "هسته" → هسته, هستهای, …) and the articles are then found through a full-text
-GIN index on `to_tsvector('simple', search_text)`. On SQLite, LIKE over `search_text` suffices.
+a trigram index: "هسته" → هسته, هستهای, …) and the articles are then found through a GIN index
+on `search_vector`, the search text's words stored as a tsvector. On SQLite, LIKE over
+`search_text` suffices.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def search_articles(queryset: QuerySet, query: str) -> QuerySet:
     if connection.vendor != "postgresql":
         # `contains`: both sides are already folded, so no case folding is needed.
         return queryset.filter(Q(*(Q(search_text__contains=_pattern(w)) for w in words)))
-    scanned, groups, grouped = Q(), [], []
+    scanned, groups = Q(), []
     for word in words:
         expansions = _expansions(word)
         if expansions is None:
@@ -136,27 +137,21 @@ def search_articles(queryset: QuerySet, query: str) -> QuerySet:
             return queryset.none()
         else:
             groups.append("(" + " | ".join(f"'{term}'" for term in expansions) + ")")
-            grouped.append(word)
     if groups:
         table = queryset.model._meta.db_table
-        condition = (
-            f"to_tsvector('simple'::regconfig, {table}.search_text) "
-            "@@ to_tsquery('simple'::regconfig, %s)"
-        )
+        # search_vector: the search text's words as a tsvector, stored (migration 0019).
+        condition = f"{table}.search_vector @@ to_tsquery('simple'::regconfig, %s)"
         if queryset.query.group_by is None and not queryset.query.annotations:
             # Plain rows (a page of ids): the condition stays in the query, so the planner
             # weighs it with the index's statistics. A word in half the articles walks the
-            # newest-first index and stops after a page; a rare one goes through the GIN index.
-            # The LIKEs say the same as the tsquery, but cost a microsecond per article where
-            # to_tsvector() costs a third of a millisecond: checked first, they keep the walk
-            # cheap when the words are less common (PostgreSQL orders a scan's checks by cost).
+            # newest-first index and stops after a page, checking the stored words of each
+            # article it passes; a rare one goes through the GIN index.
             queryset = queryset.filter(
                 RawSQL(condition, [" & ".join(groups)], output_field=BooleanField())
-            ).filter(Q(*(Q(search_text__contains=_pattern(word)) for word in grouped)))
+            )
         else:
             # OFFSET 0 keeps the subquery apart: pulled up into a query with segment
-            # aggregates, the planner may check to_tsvector() article by article instead of
-            # using the index (10 s instead of 20 ms on 100k articles).
+            # aggregates, the planner may join every segment before it filters the articles.
             matching = RawSQL(
                 f"SELECT id FROM {table} WHERE {condition} OFFSET 0", [" & ".join(groups)]
             )
@@ -181,12 +176,13 @@ def capped_count(queryset: QuerySet) -> tuple[int, bool]:
         return min(found := limited.count(), cap), found > cap
     if _estimated_rows(queryset) >= ESTIMATE_MARGIN * cap:
         # Far beyond the cap by the planner's statistics (for a word in 40% of a million
-        # articles it estimated 389,262 where 388,460 match): counting even 10,000 of them costs
-        # a second (a bitmap of 400,000 rows goes lossy; LIKE on Persian text is 40 µs a row).
+        # articles it estimated 389,262 where 388,460 match): counting even 10,000 of them would
+        # first build the index's bitmap of all 400,000.
         return cap, True
     with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-        # Under a LIMIT the planner would rather check the text article by article (cheap in
-        # its eyes, slow in fact); the GIN index's bitmap finds the matches in milliseconds.
+        # Under a LIMIT the planner may rather walk the table and check article after article,
+        # hundreds of thousands for a word in a few percent of them; the GIN index's bitmap
+        # finds the matches in milliseconds.
         # Only for this statement.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")

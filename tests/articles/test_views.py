@@ -211,3 +211,19 @@ def test_the_list_filters_by_import_batch_and_links_to_the_import_form(staff_use
     assert page.count("data-article-id=") == 1 and f'data-article-id="{mine.pk}"' in page
     assert "/admin/articles/importbatch/add/" in page
     assert "Import articles" not in _editor_client().get("/articles/").content.decode()
+
+
+def test_titles_alike_for_a_hundred_characters_and_longer_than_an_index_entry_sort_by_title():
+    # The title sort's index holds the first hundred characters: a title of 3,000 Persian
+    # letters (6,000 bytes) is stored all the same, and the whole title breaks the tie.
+    client = Client()
+    client.force_login(UserFactory(groups=["viewer"]))
+    common = "گزارش " * 20  # 120 characters alike
+    later = ArticleFactory(title=common + "ب" + "ن" * 3000)
+    earlier = ArticleFactory(title=common + "الف")
+    first = ArticleFactory(title="آغاز")
+
+    page = client.get("/articles/?sort=title").content.decode()
+
+    order = [page.index(f'data-article-id="{a.pk}"') for a in (first, earlier, later)]
+    assert order == sorted(order)
