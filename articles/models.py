@@ -14,6 +14,8 @@ from articles.search import search_articles
 from articles.text.normalize import fold
 from articles.weburl import is_web_url
 
+TITLE_PREFIX = Left("title", 100)  # the title sort's index key (SORTS in articles/views.py)
+
 
 class ArticleStatus(models.IntegerChoices):
     """Ordered, so "at least translated" is a comparison."""
@@ -54,13 +56,6 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-# The title order. Its index holds each title's first hundred characters, not the whole title: a
-# title may be longer than a B-tree entry can be (about 2,700 bytes). Titles alike that far are
-# then ordered by the whole title, and the page still comes from the index.
-TITLE_PREFIX = Left("title", 100)
-TITLE_ORDER = (TITLE_PREFIX, "title", "id")
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -24,7 +24,7 @@ from articles.assignments import desk_members
 from articles.comments.models import Comment
 from articles.editing import MAX_TARGET_LENGTH
 from articles.filters import ArticleFilter
-from articles.models import TITLE_ORDER, Article, ArticleStatus, Segment, SegmentStatus
+from articles.models import TITLE_PREFIX, Article, ArticleStatus, Segment, SegmentStatus
 from articles.mt.packages import is_test_model_label
 from articles.mt.status import translation_readiness, translation_state
 from articles.permissions import Role, can_import
@@ -36,7 +36,9 @@ SORTS = {
     "oldest": ("created_at", "id"),
     "published": (F("published_at").desc(nulls_last=True), "-id"),
     "scraped": (F("scraped_at").desc(nulls_last=True), "-id"),
-    "title": TITLE_ORDER,
+    # The index (article_title_order) holds each title's first hundred characters: a whole title
+    # may be longer than a B-tree entry (about 2,700 bytes). The whole title breaks their ties.
+    "title": (TITLE_PREFIX, "title", "id"),
     "progress": ("-approved_count", "-edited_count", "-id"),
     "checks": ("-failing_checks", "-id"),
     # The article holding the row MT was least sure of first; articles without MT last.
