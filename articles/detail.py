@@ -30,26 +30,27 @@ def _statements() -> _Statements:
     users = get_user_model()._meta.db_table
     articles, segments = Article._meta.db_table, Segment._meta.db_table
     tags, links = Tag._meta.db_table, Article.tags.through._meta.db_table
+    article_columns, segment_columns = rows.columns(Article, "a"), rows.columns(Segment, "s")
     # One row per tag (one row with a null tag_name if none), the tags in name order.
     article = (
-        f"SELECT a.*, ua.username AS assignee_name, ur.username AS reviewer_name, "
+        f"SELECT {article_columns}, ua.username AS assignee_name, ur.username AS reviewer_name, "
         f"t.name AS tag_name FROM {articles} a "
         f"LEFT JOIN {users} ua ON ua.id = a.assignee_id "
         f"LEFT JOIN {users} ur ON ur.id = a.reviewer_id "
         f"LEFT JOIN {links} l ON l.article_id = a.id LEFT JOIN {tags} t ON t.id = l.tag_id "
         f"WHERE a.id = %s ORDER BY t.name"
     )
-    rows = (
-        f"SELECT s.*, u.username AS updated_by_name, EXISTS (SELECT 1 FROM "
+    listed = (
+        f"SELECT {segment_columns}, u.username AS updated_by_name, EXISTS (SELECT 1 FROM "
         f"{Comment._meta.db_table} c WHERE c.segment_id = s.id AND c.resolved_at IS NULL) "
         f"AS open_thread FROM {segments} s LEFT JOIN {users} u ON u.id = s.updated_by_id "
         f"WHERE s.article_id = %s ORDER BY s.position"
     )
     row = (
-        f"SELECT s.*, u.username AS updated_by_name FROM {segments} s "
+        f"SELECT {segment_columns}, u.username AS updated_by_name FROM {segments} s "
         f"LEFT JOIN {users} u ON u.id = s.updated_by_id WHERE s.id = %s"
     )
-    return _Statements(article, rows, row)
+    return _Statements(article, listed, row)
 
 
 def article_detail(pk: int) -> tuple[Article, list[Segment]]:

@@ -24,7 +24,7 @@ from articles.models import (
 from articles.permissions import Role
 from articles.quality.store import evaluate_saved
 from articles.refresh import refresh_after_answer, status_for
-from articles.rows import read, update_versioned
+from articles.rows import columns, read, update_versioned
 from articles.signals import save_reads, target_changed
 from articles.text.controls import describe, first_forbidden
 
@@ -93,8 +93,8 @@ def _lock_statement() -> str:
         "WHERE d.segment_id = s.id)",
         **save_reads,
     }
-    columns = "".join(f", {sql} AS {name}" for name, sql in reads.items())
-    statement = f"SELECT s.*{columns} FROM {Segment._meta.db_table} s WHERE s.id = %s"
+    selected = columns(Segment, "s") + "".join(f", {sql} AS {name}" for name, sql in reads.items())
+    statement = f"SELECT {selected} FROM {Segment._meta.db_table} s WHERE s.id = %s"
     if connection.features.has_select_for_update:
         statement += " FOR UPDATE"
     return statement

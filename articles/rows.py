@@ -5,6 +5,11 @@ database took to run them.
 Values go through each field's own conversion both ways (`get_db_prep_save`, the database's
 converters), so JSON, dates and foreign keys come and go as the ORM would have them. Like
 QuerySet.update(), the writes send no signals.
+
+On PostgreSQL these statements are prepared on each connection (settings: `DB_PREPARE`, on by
+default), bound on the server and planned once per connection rather than at every run: their
+planning took longer than their execution. They name their columns one by one (`columns()`), so
+that a column a migration adds does not change what a prepared statement returns.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 from django.db.models.sql import Query
 
@@ -19,18 +25,46 @@ from django.db.models.sql import Query
 _plans: dict[tuple[type[Model], str, str], tuple] = {}
 
 
+def columns(model: type[Model], alias: str) -> str:
+    """The model's columns in a select list, each named: `alias."id", alias."title", ...`."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+
+def prepares() -> bool:
+    """Whether statements sent through cursor() are kept prepared."""
+    options = connection.settings_dict.get("OPTIONS") or {}
+    return connection.vendor == "postgresql" and options.get("prepare_threshold") is not None
+
+
+def cursor() -> CursorWrapper:
+    """A cursor binding its parameters on the server, whose statements the connection then keeps
+    prepared, where prepares() says so; else the usual one. While queries are logged (DEBUG, a
+    test counting them) the usual one too, which logs them with their values."""
+    if not prepares() or connection.queries_logged:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    # What connection.cursor() does, with a cursor of the server-binding class: the ORM's own
+    # cursors bind on the client and so are never prepared.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+
+
 def read(model: type[Model], statement: str, params: Sequence) -> list[Model]:
-    """Instances of `model` from a statement selecting its table's columns (`t.*`) and perhaps
-    more, which are set on each instance under their column names (as `Model.objects.raw()`
+    """Instances of `model` from a statement selecting its table's columns (`columns()`) and
+    perhaps more, which are set on each instance under their column names (as `Model.objects.raw()`
     does, without working out the same mapping at every call)."""
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
+    with cursor() as sent:
+        sent.execute(statement, params)
+        rows = sent.fetchall()
         key = (model, statement, connection.vendor)
         plan = _plans.get(key)
         # A table altered meanwhile (a migration run beside this process) is mapped anew.
-        if plan is None or plan[0] != len(cursor.description):
-            plan = _plans[key] = _plan(model, [column[0] for column in cursor.description])
+        if plan is None or plan[0] != len(sent.description):
+            plan = _plans[key] = _plan(model, [column[0] for column in sent.description])
     _, names, positions, extras, converters = plan
     found = []
     for row in rows:
@@ -82,18 +116,18 @@ def update_versioned(
         f"WHERE {quote(meta.pk.column)} = %s AND {quote('version')} = %s"
     )
     values += [pk, version]
-    with connection.cursor() as cursor:
+    with cursor() as sent:
         if also is not None and connection.vendor == "postgresql":
-            table, columns, inserted = _insert_parts(also)
+            table, names, inserted = _insert_parts(also)
             placeholders = ", ".join(["%s"] * len(inserted))
-            cursor.execute(
+            sent.execute(
                 f"WITH written AS ({statement} RETURNING 1) "
-                f"INSERT INTO {table} ({columns}) SELECT {placeholders} FROM written",
+                f"INSERT INTO {table} ({names}) SELECT {placeholders} FROM written",
                 [*values, *inserted],
             )
-            return cursor.rowcount == 1
-        cursor.execute(statement, values)
-        written = cursor.rowcount == 1
+            return sent.rowcount == 1
+        sent.execute(statement, values)
+        written = sent.rowcount == 1
     if written and also is not None:
         insert_row(also)
     return written
@@ -109,7 +143,7 @@ def _insert_parts(obj: Model) -> tuple[str, str, list]:
 
 def insert_row(obj: Model) -> None:
     """INSERT a new instance (its primary key left to the database and not read back)."""
-    table, columns, values = _insert_parts(obj)
-    statement = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(values))})"
-    with connection.cursor() as cursor:
-        cursor.execute(statement, values)
+    table, names, values = _insert_parts(obj)
+    statement = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(values))})"
+    with cursor() as sent:
+        sent.execute(statement, values)

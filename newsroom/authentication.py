@@ -17,7 +17,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from articles.permissions import ROLE_CODENAMES, Role
-from articles.rows import read
+from articles.rows import columns, read
 
 
 @cache
@@ -39,7 +39,10 @@ def _user_with_role_sql() -> str:
                     JOIN {member} ug ON ug.group_id = gp.group_id WHERE ug.user_id = u.id)))"""
 
     held = ", ".join(f"{holds(codename)} AS holds_{codename}" for codename in ROLE_CODENAMES)
-    return f"SELECT u.*, {held} FROM {users} u JOIN {tokens} t ON t.user_id = u.id WHERE t.key = %s"
+    return (
+        f"SELECT {columns(user, 'u')}, {held} FROM {users} u "
+        f"JOIN {tokens} t ON t.user_id = u.id WHERE t.key = %s"
+    )
 
 
 class TokenAuthentication(authentication.TokenAuthentication):

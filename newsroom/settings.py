@@ -129,6 +129,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# The hot statements of a save and of reading one article (articles/rows.py) are kept prepared on
+# each PostgreSQL connection: planned once, not at every run. The ORM's own queries bind on the
+# client and are never prepared. DB_PREPARE=0 behind a pooler that cannot keep prepared
+# statements (PgBouncer older than 1.21, or without max_prepared_statements).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DB_PREPARE", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 # DB_POOL=1: each process keeps a pool of PostgreSQL connections (psycopg_pool) that its threads
 # share, instead of one persistent connection per thread; Django wants CONN_MAX_AGE 0 with it.
 if env_bool("DB_POOL", False):

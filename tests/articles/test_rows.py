@@ -1,6 +1,8 @@
 """Rows read and written by hand-set statements come and go exactly as the ORM has them."""
 
+import psycopg
 import pytest
+from django.db import connection
 from django.forms.models import model_to_dict
 
 from articles import rows
@@ -67,3 +69,26 @@ def test_a_row_written_along_is_inserted_only_when_the_update_wrote():
     assert not rows.update_versioned(Segment, segment.pk, 2, {"target_text": "Lost."}, also=again)
     assert list(Revision.objects.filter(segment=segment).values_list("text", flat=True)) == ["Two."]
     assert Segment.objects.get(pk=segment.pk).target_text == "Two."
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="statements are prepared on PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_prepared_reads_keep_working_when_a_migration_adds_a_column_meanwhile():
+    segment = SegmentFactory(target_text="Before.")
+    statement = f"SELECT {rows.columns(Segment, 's')} FROM articles_segment s WHERE s.id = %s"
+    [first] = rows.read(Segment, statement, [segment.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT%'")
+        assert cursor.fetchone()[0] >= 1  # kept prepared on this connection
+    # Another process (a migration run beside the server) alters the table.
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("ALTER TABLE articles_segment ADD COLUMN added_meanwhile integer")
+    try:
+        assert rows.update_versioned(Segment, segment.pk, first.version, {"target_text": "After."})
+        [again] = rows.read(Segment, statement, [segment.pk])
+        assert (again.target_text, again.version) == ("After.", first.version + 1)
+    finally:
+        with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+            other.execute("ALTER TABLE articles_segment DROP COLUMN added_meanwhile")
