@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles.figures import store_figures
 from articles.models import (
     Article,
     CheckDismissal,
@@ -219,6 +220,7 @@ def approve_segments(*, versions: dict[int, int], user) -> tuple[list[int], list
         )
         for article_id in sorted(articles):  # in id order, as article refreshes lock them
             update_article_status(article_id)
+        store_figures(articles)
     current = list(Segment.objects.filter(pk__in=stale).select_related("updated_by"))
     return approved, current
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from articles.bulk_insert import insert, insert_values, update_rows
 from articles.dashboard.rollup import delete_segments
+from articles.figures import FIELDS as FIGURES
+from articles.figures import figures_of
 from articles.import_prepare import PreparedRecord, unexpected
 from articles.importers.records import InvalidRecord
 from articles.importing import (
@@ -64,7 +66,10 @@ UPDATED_FIELDS = [
     "import_batch",
     "search_text",
     "updated_at",
+    *FIGURES,
 ]
+# Where a segment's status and failing checks are among its `SEGMENT_VALUES`.
+STATUS, FAILING = SEGMENT_VALUES.index("status"), SEGMENT_VALUES.index("failing_checks")
 
 
 @dataclass
@@ -243,6 +248,10 @@ def _write(
         item = article.written
         row = Article(pk=article.pk, identity=item.identity, search_text=item.search_text)
         apply_fields(row, item.data, batch=batch)
+        # Imported segments have no machine translation yet: no confidence.
+        figures = figures_of((values[STATUS], values[FAILING], None) for values in item.segments)
+        for name, value in zip(FIGURES, figures, strict=True):
+            setattr(row, name, value)
         rows.append(row)
     created = [row for row in rows if row.pk is None]
     updated = [row for row in rows if row.pk is not None]

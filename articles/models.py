@@ -139,6 +139,12 @@ class Article(models.Model):
         related_name="reviewing_articles",
     )
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # What the list sorts by, counted from the segments and stored (articles/figures.py); the
+    # figures pages show are counted at every look (with_counts).
+    sort_approved = models.PositiveIntegerField(default=0, editable=False)
+    sort_edited = models.PositiveIntegerField(default=0, editable=False)
+    sort_failing_checks = models.PositiveIntegerField(default=0, editable=False)
+    sort_confidence = models.FloatField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -150,6 +156,17 @@ class Article(models.Model):
             # The lists' order: the newest page comes straight from the index.
             models.Index(fields=["-created_at", "-id"], name="article_newest_first"),
             models.Index(TITLE_PREFIX, F("id"), name="article_title_order"),
+            # The sorts by segment figures (SORTS in articles/views.py).
+            models.Index(
+                F("sort_approved").desc(),
+                F("sort_edited").desc(),
+                F("id").desc(),
+                name="article_progress_order",
+            ),
+            models.Index(
+                F("sort_failing_checks").desc(), F("id").desc(), name="article_checks_order"
+            ),
+            # The confidence sort's index, nulls last, is PostgreSQL's (migration 0021).
         ]
 
     def __str__(self) -> str:
@@ -360,71 +377,6 @@ class CheckDismissal(models.Model):
         return f"{self.check_name} on segment {self.segment_id}"
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-class ImportFormat(models.TextChoices):
-    AUTO = "auto"
-    TXT = "txt"
-    HTML = "html"
-    JSON = "json"
-    JSONL = "jsonl"
-    CSV = "csv"
-    ZIP = "zip"
-
-
-class ImportBatch(models.Model):
-    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
-    filename = models.CharField(max_length=255, blank=True)
-    format = models.CharField(max_length=8, choices=ImportFormat.choices, default=ImportFormat.AUTO)
-    source_language = models.CharField(max_length=8, default="fa")
-    translate = models.BooleanField(
-        default=False, help_text="Queue machine translation of the imported articles."
-    )
-    status = models.CharField(
-        max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    bytes_total = models.PositiveBigIntegerField(default=0)
-    bytes_read = models.PositiveBigIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    skipped_count = models.PositiveIntegerField(default=0)
-    failed_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True, help_text="Why the whole file could not be used.")
-    file_removed_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="When the uploaded file was deleted, its retention over; the batch stays.",
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name_plural = "import batches"
-
-    def __str__(self) -> str:
-        return f"Import #{self.pk} {self.filename}"
-
-    @property
-    def progress_percent(self) -> int:
-        if self.status == ImportStatus.DONE:
-            return 100
-        if not self.bytes_total:
-            return 0
-        return min(99, int(100 * self.bytes_read / self.bytes_total))
-
-
 class TranslationRun(models.Model):
     """Articles queued for machine translation together (the list page's bulk translate), so
     their overall progress can be read back: how many of them are done."""
@@ -445,6 +397,8 @@ class TranslationRun(models.Model):
         return f"Translation run #{self.pk}"
 
 
-# Comments and mentions on segments live in a module of their own (articles/comments/).
+# Comments and mentions on segments live in a module of their own (articles/comments/), as do
+# import batches.
 from articles.comments.models import Comment, Notification  # noqa: E402, F401
 from articles.heartbeats import WorkerHeartbeat  # noqa: E402, F401
+from articles.import_models import ImportBatch, ImportFormat, ImportStatus  # noqa: E402, F401

@@ -1,5 +1,5 @@
-"""An article's derived fields — its search text and status — brought in step with a save, after
-the save's answer.
+"""An article's derived fields — its search text, status and sort figures (articles/figures.py)
+— brought in step with a save, after the save's answer.
 
 A save flags its segment (`needs_refresh`, in the same UPDATE that writes the text) and queues
 its article's refresh for after its answer (articles/deferred.py), where the articles of all the
@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.deferred import after_answer
+from articles.figures import FIELDS as FIGURES
+from articles.figures import figures_of
 from articles.models import Article, ArticleStatus, Segment, SegmentStatus
 from articles.search import build_search_text, remember_words
 
@@ -50,7 +52,7 @@ def refresh_article(article_id: int, *, due_only: bool = True) -> bool:
 
 
 def refresh_articles(article_ids: Iterable[int], *, due_only: bool = True) -> int:
-    """Rebuild these articles' search texts and statuses from their segments and clear the
+    """Rebuild these articles' search texts, statuses and figures from their segments and clear the
     segments' flags, in one transaction of a few statements however many articles; with
     `due_only`, only articles a flagged segment still waits for. Return how many ran."""
     ids = sorted(set(article_ids))
@@ -62,11 +64,19 @@ def refresh_articles(article_ids: Iterable[int], *, due_only: bool = True) -> in
             Article.objects.select_for_update()
             .filter(pk__in=ids)
             .order_by("pk")
-            .only("title", "search_text", "status", "updated_at")
+            .only("title", "search_text", "status", "updated_at", *FIGURES)
         )
         rows: dict[int, list[tuple]] = {article.pk: [] for article in articles}
         for row in Segment.objects.filter(article_id__in=rows).values_list(
-            "article_id", "pk", "version", "source_text", "target_text", "status", "needs_refresh"
+            "article_id",
+            "pk",
+            "version",
+            "source_text",
+            "target_text",
+            "status",
+            "needs_refresh",
+            "failing_checks",
+            "mt_confidence",
         ):
             rows[row[0]].append(row[1:])
         due = {pk: [(r[0], r[1]) for r in found if r[5]] for pk, found in rows.items()}
@@ -75,7 +85,7 @@ def refresh_articles(article_ids: Iterable[int], *, due_only: bool = True) -> in
         changed, words = [], set()
         for article in articles:
             texts = [article.title]
-            for _, _, source, target, _, _ in rows[article.pk]:
+            for _, _, source, target, *_ in rows[article.pk]:
                 texts += (source, target)
             search_text = build_search_text(texts)
             status = status_for(row[4] for row in rows[article.pk])
@@ -86,11 +96,16 @@ def refresh_articles(article_ids: Iterable[int], *, due_only: bool = True) -> in
             if status is not None and status != article.status:
                 article.status, article.updated_at = status, timezone.now()
                 changed.append(article)
+            figures = figures_of((row[4], row[6], row[7]) for row in rows[article.pk])
+            if figures != tuple(getattr(article, name) for name in FIGURES):
+                for name, value in zip(FIGURES, figures, strict=True):
+                    setattr(article, name, value)
+                changed.append(article)
         remember_words(list(words))
         if changed:
             # The article rows are locked: writing back an unchanged field changes nothing.
             unique = list({article.pk: article for article in changed}.values())
-            Article.objects.bulk_update(unique, ["search_text", "status", "updated_at"])
+            Article.objects.bulk_update(unique, ["search_text", "status", "updated_at", *FIGURES])
         settled = [pair for article in articles for pair in due[article.pk]]
         if settled:
             # Rows a writer holds stay flagged: that writer's refresh comes after.

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from articles.figures import store_figures
 from articles.models import Article, Segment
 from articles.search import build_search_text, remember_words
 
 
 def refresh_search_text(article_id: int) -> None:
-    """Rebuild one article's search text; call after its title or any segment text changes.
+    """Rebuild one article's search text and its figures (articles/figures.py); call after its
+    title or any segment's text, status, checks or confidence changes.
 
     The article's row is locked before the texts are read, as articles/refresh.py does: of two
     rebuilds the later one reads and writes last, so none writes texts older than the other's.
@@ -29,6 +31,7 @@ def refresh_search_text(article_id: int) -> None:
         ):
             texts += (source, target)
         store_search_text(article, texts)
+        store_figures([article_id])
 
 
 def store_search_text(article: Article, texts: list[str], **changes) -> None:

@@ -39,10 +39,11 @@ SORTS = {
     # The index (article_title_order) holds each title's first hundred characters: a whole title
     # may be longer than a B-tree entry (about 2,700 bytes). The whole title breaks their ties.
     "title": (TITLE_PREFIX, "title", "id"),
-    "progress": ("-approved_count", "-edited_count", "-id"),
-    "checks": ("-failing_checks", "-id"),
+    # By the segment figures stored on each article (articles/figures.py), each from its index.
+    "progress": ("-sort_approved", "-sort_edited", "-id"),
+    "checks": ("-sort_failing_checks", "-id"),
     # The article holding the row MT was least sure of first; articles without MT last.
-    "confidence": (F("least_confidence").asc(nulls_last=True), "-id"),
+    "confidence": (F("sort_confidence").asc(nulls_last=True), "-id"),
 }
 
 
@@ -53,10 +54,6 @@ EXPORT_FORMATS = [
     ("xliff", "XLIFF 1.2: for CAT tools"),
     ("conll", "CoNLL: tokens with BIO tags"),
 ]
-
-
-# Sorts by a segment aggregate: they need the counts of every matching article, not a page's.
-AGGREGATE_SORTS = frozenset({"progress", "checks", "confidence"})
 
 
 class CappedPaginator(Paginator):
@@ -93,14 +90,9 @@ class CappedPaginator(Paginator):
 def article_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "newest"
     # Plain rows are filtered, counted (up to the cap), ordered and paged; only the page's
-    # fifty get their segment counts. Sorting by an aggregate needs it for every matching
-    # article: slower on huge matches, but the same order as before.
+    # fifty get their segment counts.
     filterset = ArticleFilter(request.GET, queryset=Article.objects.all(), request=request)
-    ordered = filterset.qs
-    if sort in AGGREGATE_SORTS:
-        counted = Article.objects.with_counts()
-        ordered = ArticleFilter(request.GET, queryset=counted, request=request).qs
-    ids_in_order = ordered.order_by(*SORTS[sort]).values_list("pk", flat=True)
+    ids_in_order = filterset.qs.order_by(*SORTS[sort]).values_list("pk", flat=True)
     page = CappedPaginator(ids_in_order, 50, counted=filterset.qs).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     rows = (

@@ -88,12 +88,27 @@ TITLE = _HASH.format("n * 16 + 1") + " %% {titles}"
 SENTENCE = _HASH.format("n * 16 + 2 + p") + " %% {sentences}"
 ENGLISH_ROW = _HASH.format("n * 16 + 8 + p") + " %% {english}"
 HAS_ENGLISH = "(" + _HASH.format("n * 16 + 15") + " %% 1000 < {share})"
+# A row with English: edited, one in five approved, one in seven failing a check, a machine
+# confidence drawn from 0-1 (what the sorts by progress, checks and confidence order by).
+STATUS = (
+    "CASE WHEN target = '' THEN 0 WHEN "
+    + _HASH.format("n * 16 + 4 + p")
+    + " %% 5 = 0 THEN 30 ELSE 20 END"
+)
+FAILING = (
+    "CASE WHEN target <> '' AND " + _HASH.format("n * 16 + 5 + p") + " %% 7 = 0 THEN 1 ELSE 0 END"
+)
+CONFIDENCE = (
+    "CASE WHEN target <> '' THEN (" + _HASH.format("n * 16 + 6 + p") + " %% 1000) / 1000.0 END"
+)
 
 
 def build(count: int, seed: int) -> None:
     """Load `count` articles with INSERT ... SELECT over generate_series: the texts are drawn in
     SQL from small pools of recombined corpus text, so Python never builds a row."""
     from django.db import connection
+
+    from articles.figures import store_figures
 
     rng = random.Random(seed)
     pools = _pools(rng)
@@ -153,12 +168,15 @@ def build(count: int, seed: int) -> None:
                 f"""
                 INSERT INTO articles_article (id, identity, external_id, url, source_language,
                     target_language, title, raw_text, content_hash, source_format, outlet,
-                    status, created_at, updated_at, mt_error, search_text)
+                    status, created_at, updated_at, mt_error, search_text, sort_approved,
+                    sort_edited, sort_failing_checks, sort_confidence)
                 SELECT n, lpad(to_hex(n), 64, '0'), '', '', 'fa', 'en',
                        min(source) FILTER (WHERE p = 0),
                        string_agg(source, E'\n\n' ORDER BY p), lpad(n::text, 64, '0'), '', '',
                        0, now() - (n / 4) * interval '1 second', now(), '',
-                       ' ' || string_agg(words || ' ' || target_words, ' ' ORDER BY p) || ' '
+                       ' ' || string_agg(words || ' ' || target_words, ' ' ORDER BY p) || ' ',
+                       count(*) FILTER (WHERE {STATUS} = 30),
+                       count(*) FILTER (WHERE {STATUS} = 20), sum({FAILING}), min({CONFIDENCE})
                 FROM ({rows}) AS r GROUP BY n
                 """,
                 bounds,
@@ -168,10 +186,10 @@ def build(count: int, seed: int) -> None:
                 INSERT INTO articles_segment (article_id, position, kind, paragraph, source_text,
                     source_key, source_fold, mt_text, mt_model, target_text, status, version,
                     updated_at, edit_seconds, mt_low_confidence, checks, failing_checks,
-                    needs_refresh)
+                    needs_refresh, mt_confidence)
                 SELECT n, p, CASE WHEN p = 0 THEN 'title' ELSE 'body' END, p, source, key, fold,
-                       '', '', target, CASE WHEN target = '' THEN 0 ELSE 20 END, 1, now(), 0,
-                       '[]', '[]', 0, false
+                       '', '', target, {STATUS}, 1, now(), 0, '[]', '[]', {FAILING}, false,
+                       {CONFIDENCE}
                 FROM ({rows}) AS r
                 """,
                 bounds,
@@ -197,6 +215,7 @@ def build(count: int, seed: int) -> None:
             "UPDATE articles_article SET search_text = search_text || %s WHERE id = ANY(%s)",
             [f"{RARE_ENGLISH} flew over tehran ", rare],
         )
+        store_figures(rare)
         cursor.execute("SET maintenance_work_mem = '512MB'")  # a GIN index builds in memory
         for name, definition in indexes:
             if name != "articles_segment_source_fold_trgm":  # matches' index: not searched here

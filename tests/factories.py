@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
+from articles.figures import store_figures
 from articles.models import Article, Segment, SegmentKind
 from articles.text.normalize import fold
 
@@ -38,6 +39,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 class SegmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Segment
+        skip_postgeneration_save = True
 
     article = factory.SubFactory(ArticleFactory)
     position = factory.Sequence(lambda n: n)
@@ -45,6 +47,12 @@ class SegmentFactory(factory.django.DjangoModelFactory):
     source_text = "این یک جمله است."
     source_key = factory.LazyAttribute(lambda segment: Segment.key_for(segment.source_text))
     source_fold = factory.LazyAttribute(lambda segment: fold(segment.source_text))
+
+    @factory.post_generation
+    def figures(segment, create, extracted, **kwargs):
+        """The article's stored sort figures follow, as every writer of segments keeps them."""
+        if create:
+            store_figures([segment.article_id])
 
 
 def client_for(user):

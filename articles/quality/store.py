@@ -81,11 +81,12 @@ def dismissals_of(segments) -> dict[tuple[int, str], set[str]]:
 def recheck(segment_ids) -> None:
     """Run the checks again on stored segments (their text, or what a check reads beside it,
     changed), honouring their dismissals."""
+    from articles.figures import store_figures
     from articles.models import Segment, SegmentStatus
 
     segments = list(
         Segment.objects.filter(pk__in=list(segment_ids)).only(
-            "pk", "source_text", "target_text", "status"
+            "pk", "article", "source_text", "target_text", "status"
         )
     )
     if not segments:
@@ -103,3 +104,4 @@ def recheck(segment_ids) -> None:
             )
         segment.checks, segment.failing_checks = fields["checks"], fields["failing_checks"]
     Segment.objects.bulk_update(segments, ["checks", "failing_checks"])
+    store_figures({segment.article_id for segment in segments})

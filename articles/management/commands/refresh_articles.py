@@ -1,4 +1,5 @@
-"""`manage.py refresh_articles [--all]`: bring articles' search text and status up to date."""
+"""`manage.py refresh_articles [--all]`: bring articles' search text, status and sort figures up
+to date."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from articles.refresh import refresh_due, refresh_in_chunks
 
 class Command(BaseCommand):
     help = (
-        "Refresh the search text and status of articles whose segments were saved but not yet "
-        "reflected in them (a process stopped between a save and its follow-up); task workers "
-        "do this every heartbeat too. With --all, refresh every article."
+        "Refresh the search text, status and sort figures of articles whose segments were saved "
+        "but not yet reflected in them (a process stopped between a save and its follow-up); "
+        "task workers do this every heartbeat too. With --all, refresh every article."
     )
 
     def add_arguments(self, parser) -> None:
