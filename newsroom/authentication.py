@@ -49,6 +49,10 @@ class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's `Authorization: Token <key>`, answered by one query that also reads the role."""
 
     def authenticate_credentials(self, key: str):
+        # Keys are letters and digits (40 hex digits as DRF makes them): anything else, a NUL
+        # byte that the database would refuse to compare included, matches no token.
+        if not (key.isascii() and key.isalnum()):
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         user = next(iter(read(get_user_model(), _user_with_role_sql(), [key])), None)
         if user is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))

@@ -91,3 +91,13 @@ def test_a_save_reads_the_token_and_the_role_in_one_statement():
     reads_of_users = [q["sql"] for q in queries if "auth_user" in q["sql"]]
     assert len(reads_of_users) == 1
     assert "auth_permission" in reads_of_users[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["a\x00b", "x';--", "abc-def", "x" * 5000])
+def test_a_malformed_token_is_refused_like_an_unknown_one(key):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.get(f"/api/v1/segments/{SegmentFactory().pk}/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Invalid token."
