@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from articles.figures import store_figures
+from articles.figures import FIELDS, SEGMENT_FIELDS, figures_of
 from articles.models import Article, Segment
 from articles.search import build_search_text, remember_words
 
@@ -20,18 +20,24 @@ def refresh_search_text(article_id: int) -> None:
         article = (
             Article.objects.select_for_update()
             .filter(pk=article_id)
-            .only("title", "search_text")
+            .only("title", "search_text", *FIELDS)
             .first()
         )
         if article is None:
             return
         texts = [article.title]
-        for source, target in Segment.objects.filter(article_id=article_id).values_list(
-            "source_text", "target_text"
+        figures = []
+        for source, target, *values in Segment.objects.filter(article_id=article_id).values_list(
+            "source_text", "target_text", *SEGMENT_FIELDS
         ):
             texts += (source, target)
-        store_search_text(article, texts)
-        store_figures([article_id])
+            figures.append(values)
+        changes = {
+            field: figure
+            for field, figure in zip(FIELDS, figures_of(figures), strict=True)
+            if getattr(article, field) != figure
+        }
+        store_search_text(article, texts, **changes)
 
 
 def store_search_text(article: Article, texts: list[str], **changes) -> None:
