@@ -24,6 +24,7 @@ from articles.assignments import desk_members
 from articles.comments.models import Comment
 from articles.editing import MAX_TARGET_LENGTH
 from articles.filters import ArticleFilter
+from articles.list_rows import LIST_FIELDS, list_rows
 from articles.models import TITLE_PREFIX, Article, ArticleStatus, Segment, SegmentStatus
 from articles.mt.packages import is_test_model_label
 from articles.mt.status import translation_readiness, translation_state
@@ -97,6 +98,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     ids = list(page.object_list)
     rows = (
         Article.objects.with_counts()
+        .only(*LIST_FIELDS)
         .select_related("assignee", "reviewer")
         .prefetch_related("tags")
         .in_bulk(ids)
@@ -104,17 +106,18 @@ def article_list(request: HttpRequest) -> HttpResponse:
     threads = Comment.objects.open_threads_by_article(ids)
     for pk, article in rows.items():
         article.open_threads = threads.get(pk, 0)
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    articles = [rows[pk] for pk in ids if pk in rows]
     query = request.GET.copy()
     query.pop("page", None)
     role = Role.of(request.user)
     context = {
         "filter": filterset,
         "page": page,
+        "rows": list_rows(articles, timezone.now()),
         "sort": sort,
         "sorts": list(SORTS),
         "query": query.urlencode(),
-        "translating": any(a.status == ArticleStatus.TRANSLATING for a in page),
+        "translating": any(a.status == ArticleStatus.TRANSLATING for a in articles),
         "role": asdict(role),
         "readiness": translation_readiness() if role.can_edit else None,
         "can_import": can_import(request.user),

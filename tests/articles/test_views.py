@@ -227,3 +227,43 @@ def test_titles_alike_for_a_hundred_characters_and_longer_than_an_index_entry_so
 
     order = [page.index(f'data-article-id="{a.pk}"') for a in (first, earlier, later)]
     assert order == sorted(order)
+
+
+def test_a_list_row_shows_progress_checks_assignment_and_dates():
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Tag
+
+    editor = UserFactory(username="sara", groups=["editor"])
+    article = ArticleFactory(
+        title="سفر <رئیس> جمهور",
+        status=ArticleStatus.TRANSLATING,
+        assignee=editor,
+        reviewer=UserFactory(username="omid"),
+        due_at=timezone.now() - timedelta(hours=2),
+        published_at=datetime(2024, 3, 29, 23, 36, tzinfo=UTC),
+    )
+    article.tags.add(Tag.objects.create(name="سیاست"))
+    for status, failing in ((SegmentStatus.EDITED, 1), (SegmentStatus.APPROVED, 1)):
+        SegmentFactory(article=article, status=status, failing_checks=failing)
+    SegmentFactory(article=article, status=SegmentStatus.EMPTY)
+    client = Client()
+    client.force_login(editor)
+
+    page = client.get("/articles/").content.decode()
+    row = page[page.index(f'data-article-id="{article.pk}"') :]
+    row = row[: row.index("</tr>")]
+
+    assert f'href="/articles/{article.pk}/"' in row and "سفر &lt;رئیس&gt; جمهور" in row
+    assert '<span class="tag" lang="fa" dir="rtl">سیاست</span>' in row
+    assert 'class="badge status-translating">translating<' in row
+    assert "translating: 2 / 3" in row and "1 edited, 1 approved of 3" in row
+    assert '<progress class="edited" max="3" value="2"' in row
+    assert "2 failing checks" in row
+    assert '<span class="assignee">sara</span>' in row and "reviewer: omid" in row
+    assert "· overdue" in row
+    # Shown in Tehran's time, the site's zone, in both calendars.
+    assert '<time datetime="2024-03-30T03:06:00+03:30">2024-03-30 03:06</time>' in row
+    assert "۱۱ فروردین ۱۴۰۳، ۰۳:۰۶" in row
