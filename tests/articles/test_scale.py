@@ -70,6 +70,21 @@ def test_an_article_imported_during_the_walk_neither_repeats_nor_skips_one(api, 
     assert [item["id"] for item in first["results"]] + [pk for p in rest for pk in p] == expected
 
 
+def test_the_next_page_of_a_persian_search_keeps_the_search(api, small_pages):
+    _articles(6)
+    for n in range(5):
+        title = f"سفر وزیر به ایران {n}"
+        ArticleFactory(title=title, search_text=build_search_text([title]))
+        remember_words(search_words(title))
+
+    first = api.get("/api/v1/articles/", {"q": "ایران"}).json()
+    second = api.get(first["next"]).json()
+
+    assert first["count"] == second["count"] == 5
+    titles = [item["title"] for item in first["results"] + second["results"]]
+    assert len(titles) == 5 and all("ایران" in title for title in titles)
+
+
 def test_a_cursor_that_is_not_ours_is_refused(api):
     assert api.get("/api/v1/articles/", {"cursor": "bm90IGEgY3Vyc29y"}).status_code == 404
     assert api.get("/api/v1/articles/", {"cursor": "%%%"}).status_code == 404
