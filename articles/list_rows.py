@@ -72,7 +72,7 @@ def _row(article: Article, url: str, now: datetime) -> dict:
 
 
 def _count(number: int, noun: str) -> str:
-    """ "2 failing checks", "1 failing check", or nothing for none."""
+    """The number with its noun, "1 failing check" or "2 failing checks"; nothing for none."""
     if not number:
         return ""
     return f"{number} {noun}{'' if number == 1 else 's'}"
