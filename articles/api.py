@@ -32,7 +32,7 @@ from articles.editing import (
 from articles.etags import IF_MATCH, expected_version
 from articles.filters import ArticleFilter, SegmentFilter
 from articles.matches_api import SegmentMatchesMixin
-from articles.models import Article, ImportBatch, Segment, SegmentKind, TranslationRun
+from articles.models import Article, ImportBatch, Segment, SegmentKind, Tag, TranslationRun
 from articles.mt.packages import PackageError
 from articles.mt.status import mt_status, translation_state
 from articles.permissions import CanImport, IsEditorOrReadOnly
@@ -167,7 +167,6 @@ class ArticleViewSet(ArticleAssignmentMixin, viewsets.ReadOnlyModelViewSet):
             Article.objects.with_counts()
             .annotate(title_translation=_title_translation(), open_threads=open_threads())
             .select_related("assignee", "reviewer")
-            .prefetch_related("tags")
         )
         return queryset
 
@@ -194,6 +193,9 @@ class ArticleViewSet(ArticleAssignmentMixin, viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(plain)
         ids = list(page) if page is not None else list(plain.values_list("pk", flat=True))
         rows = self.get_queryset().filter(pk__in=ids).in_bulk()
+        tags = Tag.names_by_article(ids)
+        for pk, article in rows.items():
+            article.tag_names = tags.get(pk, [])
         serializer = self.get_serializer([rows[pk] for pk in ids if pk in rows], many=True)
         if page is None:
             return Response(serializer.data)

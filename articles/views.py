@@ -25,7 +25,7 @@ from articles.comments.models import Comment
 from articles.editing import MAX_TARGET_LENGTH
 from articles.filters import ArticleFilter
 from articles.list_rows import LIST_FIELDS, list_rows
-from articles.models import TITLE_PREFIX, Article, ArticleStatus, Segment, SegmentStatus
+from articles.models import TITLE_PREFIX, Article, ArticleStatus, Segment, SegmentStatus, Tag
 from articles.mt.packages import is_test_model_label
 from articles.mt.status import translation_readiness, translation_state
 from articles.permissions import Role, can_import
@@ -100,7 +100,6 @@ def article_list(request: HttpRequest) -> HttpResponse:
         Article.objects.with_counts()
         .only(*LIST_FIELDS)
         .select_related("assignee", "reviewer")
-        .prefetch_related("tags")
         .in_bulk(ids)
     )
     threads = Comment.objects.open_threads_by_article(ids)
@@ -113,7 +112,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "rows": list_rows(articles, timezone.now()),
+        "rows": list_rows(articles, Tag.names_by_article(ids), timezone.now()),
         "sort": sort,
         "sorts": list(SORTS),
         "query": query.urlencode(),
