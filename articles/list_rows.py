@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus
-from articles.templatetags.newsroom import jalali
+from articles.templatetags.newsroom import jalali, words
 
-URL_PLACEHOLDER = "987654321"
 # The article's own columns a row shows: not its imported text, nor its search text, which at a
 # few kilobytes each would be read and sent for nothing.
 LIST_FIELDS = (
@@ -31,14 +29,15 @@ LIST_FIELDS = (
 )
 
 
-def list_rows(articles: list[Article], tags: dict[int, list[str]], now: datetime) -> list[dict]:
+def list_rows(
+    articles: list[Article], tags: dict[int, list[str]], now: datetime, detail_url: str
+) -> list[dict]:
     """The rows of these articles (with_counts() and open_threads set) as the list shows them,
-    with their tag names (Tag.names_by_article)."""
-    url = reverse("article-detail-page", args=[URL_PLACEHOLDER])
-    return [_row(article, tags.get(article.pk, []), url, now) for article in articles]
+    with their tag names (Tag.names_by_article); `detail_url` has {} for the article's id."""
+    return [_row(article, tags.get(article.pk, []), detail_url, now) for article in articles]
 
 
-def _row(article: Article, tags: list[str], url: str, now: datetime) -> dict:
+def _row(article: Article, tags: list[str], detail_url: str, now: datetime) -> dict:
     pk = str(article.pk)
     status = ArticleStatus(article.status)
     segments = article.segment_count
@@ -46,11 +45,11 @@ def _row(article: Article, tags: list[str], url: str, now: datetime) -> dict:
     due = article.due_at
     return {
         "pk": pk,
-        "url": url.replace(URL_PLACEHOLDER, pk),
+        "url": detail_url.format(pk),
         "title": article.title,
         "tags": tags,
         "status": status.label,
-        "status_words": status.label.replace("_", " "),
+        "status_words": words(status.label),
         "translating": (
             f"translating: {article.translated_count} / {segments}"
             if status == ArticleStatus.TRANSLATING
@@ -65,7 +64,7 @@ def _row(article: Article, tags: list[str], url: str, now: datetime) -> dict:
         "assignee": str(article.assignee) if article.assignee_id else "",
         "reviewer": str(article.reviewer) if article.reviewer_id else "",
         "due": _when(due) if due else None,
-        "overdue": bool(due and due < now and status < ArticleStatus.APPROVED),
+        "overdue": article.is_overdue(now),
         "when": {**_when(when), "jalali": jalali(when)} if when else None,
         "imported": _when(article.created_at)["text"],
     }

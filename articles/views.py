@@ -93,8 +93,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
     # Plain rows are filtered, counted (up to the cap), ordered and paged; only the page's
     # fifty get their segment counts.
     filterset = ArticleFilter(request.GET, queryset=Article.objects.all(), request=request)
-    ids_in_order = filterset.qs.order_by(*SORTS[sort]).values_list("pk", flat=True)
-    page = CappedPaginator(ids_in_order, 50, counted=filterset.qs).get_page(request.GET.get("page"))
+    # A filter it cannot read (a status that is none, a NUL in the search) matches nothing: the
+    # page says what was wrong instead of listing every article as though it matched.
+    matching = filterset.qs if filterset.is_valid() else Article.objects.none()
+    ids_in_order = matching.order_by(*SORTS[sort]).values_list("pk", flat=True)
+    page = CappedPaginator(ids_in_order, 50, counted=matching).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     rows = (
         Article.objects.with_counts()
@@ -109,10 +112,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     role = Role.of(request.user)
+    now = timezone.now()
     context = {
         "filter": filterset,
         "page": page,
-        "rows": list_rows(articles, Tag.names_by_article(ids), timezone.now()),
+        "rows": list_rows(
+            articles, Tag.names_by_article(ids), now, _url_pattern("article-detail-page")
+        ),
+        "filter_errors": _filter_errors(filterset.form),
         "sort": sort,
         "sorts": list(SORTS),
         "query": query.urlencode(),
@@ -129,10 +136,19 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "export_formats": EXPORT_FORMATS,
         **_desk_context(role),
     }
+    status = 400 if context["filter_errors"] else 200
     if request.htmx and request.htmx.target == "article-table":
         # Polled while articles translate: only the table is sent.
-        return render(request, "articles/list.html#article-table", context)
-    return render(request, "articles/list.html", context)
+        return render(request, "articles/list.html#article-table", context, status=status)
+    return render(request, "articles/list.html", context, status=status)
+
+
+def _filter_errors(form) -> list[str]:
+    """Each filter the list could not read, with why: "Status: Select a valid choice. …"."""
+    return [
+        f"{form.fields[name].label or name}: {' '.join(messages)}"
+        for name, messages in form.errors.items()
+    ]
 
 
 def _desk_context(role) -> dict:

@@ -267,3 +267,23 @@ def test_a_list_row_shows_progress_checks_assignment_and_dates():
     # Shown in Tehran's time, the site's zone, in both calendars.
     assert '<time datetime="2024-03-30T03:06:00+03:30">2024-03-30 03:06</time>' in row
     assert "۱۱ فروردین ۱۴۰۳، ۰۳:۰۶" in row
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("status=zzz", "Select a valid choice. zzz is not one of the available choices."),
+        ("q=%00", "Null characters are not allowed."),
+    ],
+)
+def test_a_filter_the_list_cannot_read_is_named_and_matches_nothing(query, message):
+    ArticleFactory(title="خبر نخست")
+    client = Client()
+    client.force_login(UserFactory(groups=["viewer"]))
+
+    response = client.get(f"/articles/?{query}")
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'role="alert"' in page and message in page
+    assert "خبر نخست" not in page and "No articles match these filters" in page
