@@ -5,9 +5,11 @@ writes (`Preparer`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import queue
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -170,7 +172,53 @@ class Preparer:
             self._pool.join()
 
     def prepared(self, chunks: Iterable) -> Iterator:
-        """Each chunk (a list) prepared, in order; anything else in the stream passes as is."""
+        """Each chunk (a list) prepared, in order; anything else in the stream passes as is.
+
+        The reading and preparing run in a thread of their own, a few chunks ahead of the
+        caller: while the caller waits on the database for one chunk, the next is read (and,
+        without a pool, prepared). The thread touches no database connection.
+        """
+        ahead: queue.Queue = queue.Queue(maxsize=max(2, 2 * self.processes))
+        stop = threading.Event()
+        reader = threading.Thread(
+            target=self._read_ahead, args=(chunks, ahead, stop), name="import-reader", daemon=True
+        )
+        reader.start()
+        try:
+            while (entry := ahead.get()) is not _END:
+                if isinstance(entry, _Failed):
+                    raise entry.error
+                yield entry
+        finally:
+            stop.set()
+            # Let a reader blocked on a full queue see the stop, then wait for it to close the
+            # files it was reading.
+            while reader.is_alive():
+                with contextlib.suppress(queue.Empty):
+                    ahead.get(timeout=0.05)
+            reader.join()
+
+    def _read_ahead(self, chunks: Iterable, ahead: queue.Queue, stop: threading.Event) -> None:
+        def hand_over(entry) -> bool:
+            while not stop.is_set():
+                with contextlib.suppress(queue.Full):
+                    ahead.put(entry, timeout=0.05)
+                    return True
+            return False
+
+        stream = iter(chunks)
+        try:
+            for entry in self._in_order(stream):
+                if not hand_over(entry):
+                    return
+            hand_over(_END)
+        except BaseException as error:  # raised again in the caller's thread
+            hand_over(_Failed(error))
+        finally:
+            if hasattr(stream, "close"):
+                stream.close()
+
+    def _in_order(self, chunks: Iterator) -> Iterator:
         if self._pool is None:
             for chunk in chunks:
                 is_chunk = isinstance(chunk, list)
@@ -185,6 +233,15 @@ class Preparer:
                 yield _ready(waiting.popleft())
         while waiting:
             yield _ready(waiting.popleft())
+
+
+# The end of the stream of prepared chunks, and an error the reading thread met.
+_END = object()
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
 
 
 def _ready(entry):

@@ -333,3 +333,61 @@ def test_an_import_collects_garbage_less_often_and_leaves_the_setting_as_it_was(
     assert code == 0
     assert during and all(threshold == import_runs.GC_EVERY_OBJECTS for threshold in during)
     assert gc.get_threshold() == before
+
+
+def _readers() -> list:
+    import threading
+
+    return [thread for thread in threading.enumerate() if thread.name == "import-reader"]
+
+
+def test_a_file_that_breaks_while_it_is_read_stops_the_import_and_says_why(
+    tmp_path, small_chunks, monkeypatch
+):
+    """Records are read in a thread ahead of the writing: what goes wrong there reaches the
+    batch, after the chunks read before it are stored, and leaves no thread behind."""
+    path = write_jsonl(tmp_path / "seven.jsonl", [_record(n) for n in range(1, 8)])
+    real = import_runs._records
+
+    def records(source, fmt):
+        for number, record in enumerate(real(source, fmt), start=1):
+            if number == 7:
+                raise RuntimeError("the disk went away")
+            yield record
+
+    monkeypatch.setattr(import_runs, "_records", records)
+    batch = ImportBatch.objects.create(filename="seven.jsonl")
+
+    with pytest.raises(RuntimeError, match="the disk went away"):
+        run_batch(batch=batch, sources=[ImportSource.from_path(path)])
+
+    batch.refresh_from_db()
+    assert batch.status == "failed"
+    assert batch.message == (
+        "import stopped by an unexpected error: RuntimeError: the disk went away"
+    )
+    assert Article.objects.count() == 6
+    assert not _readers()
+
+
+def test_an_import_stopped_while_storing_stops_its_reading(tmp_path, small_chunks, monkeypatch):
+    path = write_jsonl(tmp_path / "many.jsonl", [_record(n) for n in range(1, 61)])
+    stored = []
+    real = import_runs.store_chunk
+
+    def store(chunk, **options):
+        if stored:
+            raise KeyboardInterrupt
+        stored.append(len(chunk))
+        real(chunk, **options)
+
+    monkeypatch.setattr(import_runs, "store_chunk", store)
+    batch = ImportBatch.objects.create(filename="many.jsonl")
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(batch=batch, sources=[ImportSource.from_path(path)])
+
+    batch.refresh_from_db()
+    assert batch.status == "failed"
+    assert Article.objects.count() == 3
+    assert not _readers()
