@@ -8,8 +8,7 @@ server spends storing it; COPY streams the values as they are. Ids, when the cal
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from operator import attrgetter
+from collections.abc import Sequence
 
 from django.db import connection
 from django.db.models import Field, JSONField, Model
@@ -17,29 +16,6 @@ from django.utils import timezone
 
 # Rows per statement where COPY is not available.
 BATCH_SIZE = 2000
-
-
-def insert(objs: list[Model], *, ids: bool = False) -> None:
-    """Insert these new instances of one model; with `ids`, each gets its primary key."""
-    if not objs:
-        return
-    model = type(objs[0])
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
-        return
-    meta = model._meta
-    fields = [field for field in meta.concrete_fields if ids or field is not meta.pk]
-    values = [_getter(field) for field in fields]
-    with connection.cursor() as cursor:
-        if ids:
-            for obj, pk in zip(objs, _new_ids(cursor, meta, len(objs)), strict=True):
-                obj.pk = pk
-        with cursor.cursor.copy(_copy_statement(meta, fields)) as copy:
-            for obj in objs:
-                copy.write_row([value(obj) for value in values])
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
 
 
 def _new_ids(cursor, meta, count: int) -> list[int]:
@@ -55,16 +31,6 @@ def _copy_statement(meta, fields) -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     return f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-
-
-def _getter(field) -> Callable[[Model], object]:
-    """How to read a field's database value off an instance about to be inserted."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: field.pre_save(obj, add=True)
-    if isinstance(field, JSONField):
-        get = attrgetter(field.attname)
-        return lambda obj: json.dumps(get(obj), cls=field.encoder)
-    return attrgetter(field.attname)
 
 
 def insert_values(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from articles.bulk_insert import insert, insert_values, update_rows
+from articles.bulk_insert import insert_values, update_rows
 from articles.dashboard.rollup import delete_segments
 from articles.figures import FIELDS as FIGURES
 from articles.figures import figures_of
@@ -24,6 +24,7 @@ from articles.import_prepare import PreparedRecord, unexpected
 from articles.importers.records import InvalidRecord
 from articles.importing import (
     EDITORS_WORKED,
+    IMPORTED_FIELDS,
     LATER_RECORD_WON,
     OLDER_TEXT,
     SEGMENT_VALUES,
@@ -54,20 +55,21 @@ CHUNK_BYTES = 4 * 1024 * 1024
 FIRST_CHUNK_RECORDS = 50
 # What an update rewrites on the article row (`apply_fields`, and what follows from the text).
 UPDATED_FIELDS = [
-    "external_id",
-    "url",
-    "title",
-    "raw_text",
-    "content_hash",
-    "source_format",
-    "source_language",
-    "published_at",
-    "scraped_at",
+    *IMPORTED_FIELDS,
     "import_batch",
     "search_text",
     "updated_at",
     *FIGURES,
 ]
+# What a new article's row is written with; every other column takes its default.
+NEW_ARTICLE_FIELDS = (
+    "identity",
+    "search_text",
+    *IMPORTED_FIELDS,
+    "import_batch_id",
+    "imported_by_id",
+    *FIGURES,
+)
 # Where a segment's status and failing checks are among its `SEGMENT_VALUES`.
 STATUS, FAILING = SEGMENT_VALUES.index("status"), SEGMENT_VALUES.index("failing_checks")
 
@@ -243,59 +245,84 @@ def _write(
     written = [article for article in articles.values() if article.written]
     if not written:
         return
-    rows = []
-    for article in written:
-        item = article.written
-        row = Article(pk=article.pk, identity=item.identity, search_text=item.search_text)
-        apply_fields(row, item.data, batch=batch)
-        # Imported segments have no machine translation yet: no confidence.
-        figures = figures_of((values[STATUS], values[FAILING], None) for values in item.segments)
-        for name, value in zip(FIGURES, figures, strict=True):
-            setattr(row, name, value)
-        rows.append(row)
-    created = [row for row in rows if row.pk is None]
-    updated = [row for row in rows if row.pk is not None]
-    for row in created:
-        row.imported_by = user
-    insert(created, ids=True)
-    if updated:
-        now = timezone.now()
-        for row in updated:
-            row.updated_at = now
-        update_rows(updated, UPDATED_FIELDS)
-        delete_segments(Segment.objects.filter(article__in=updated))
-        Article.tags.through.objects.filter(article__in=updated).delete()
     user_id = user.pk if user is not None else None
+    batch_id = batch.pk if batch is not None else None
+    new = [article for article in written if article.pk is None]
+    _replace_texts([article for article in written if article.pk is not None], batch=batch)
+    new_ids = insert_values(
+        Article,
+        NEW_ARTICLE_FIELDS,
+        [
+            (
+                item.identity,
+                item.search_text,
+                *(getattr(item.data, name) for name in IMPORTED_FIELDS),
+                batch_id,
+                user_id,
+                *_figures(item),
+            )
+            for item in (article.written for article in new)
+        ],
+        ids=True,
+    )
+    for article, pk in zip(new, new_ids, strict=True):
+        article.pk = pk
     segments = [
-        (*values, row.pk, 1, user_id)
-        for row, article in zip(rows, written, strict=True)
+        (*values, article.pk, 1, user_id)
+        for article in written
         for values in article.written.segments
     ]
-    names = (*SEGMENT_VALUES, "article_id", "version", "updated_by_id")
-    segment_ids = insert_values(Segment, names, segments, ids=True)
     target = SEGMENT_VALUES.index("target_text")
-    insert_values(
-        Revision,
-        ("segment_id", "text", "origin", "author_id", "version"),
-        [
-            (segment_id, values[target], RevisionOrigin.IMPORT.value, user_id, 1)
-            for segment_id, values in zip(segment_ids, segments, strict=True)
-            if values[target]
-        ],
-    )
+    # Segment ids are only wanted for the import revisions of translated segments.
+    translated = any(values[target] for values in segments)
+    names = (*SEGMENT_VALUES, "article_id", "version", "updated_by_id")
+    segment_ids = insert_values(Segment, names, segments, ids=translated)
+    if translated:
+        insert_values(
+            Revision,
+            ("segment_id", "text", "origin", "author_id", "version"),
+            [
+                (segment_id, values[target], RevisionOrigin.IMPORT.value, user_id, 1)
+                for segment_id, values in zip(segment_ids, segments, strict=True)
+                if values[target]
+            ],
+        )
     insert_values(
         Article.tags.through,
         ("article_id", "tag_id"),
         [
-            (row.pk, tag_id)
-            for row, article in zip(rows, written, strict=True)
+            (article.pk, tag_id)
+            for article in written
             for tag_id in tags.ids(article.written.data.tags)
         ],
     )
-    for article, row in zip(written, rows, strict=True):
-        article.pk = row.pk
     _write_versions(written, batch=batch)
-    remember_words([word for row in rows for word in row.search_text.split()])
+    remember_words([word for article in written for word in article.written.search_text.split()])
+
+
+def _figures(item: PreparedRecord) -> tuple:
+    # Imported segments have no machine translation yet: no confidence.
+    return figures_of((values[STATUS], values[FAILING], None) for values in item.segments)
+
+
+def _replace_texts(changed: list[_Article], *, batch: ImportBatch | None) -> None:
+    """Give stored articles their new texts: the article rows, without their old segments and
+    tags (the new ones are written with the new articles')."""
+    if not changed:
+        return
+    now = timezone.now()
+    rows = []
+    for article in changed:
+        item = article.written
+        row = Article(pk=article.pk, identity=item.identity, search_text=item.search_text)
+        apply_fields(row, item.data, batch=batch)
+        for name, value in zip(FIGURES, _figures(item), strict=True):
+            setattr(row, name, value)
+        row.updated_at = now
+        rows.append(row)
+    update_rows(rows, UPDATED_FIELDS)
+    delete_segments(Segment.objects.filter(article__in=rows))
+    Article.tags.through.objects.filter(article__in=rows).delete()
 
 
 def _write_versions(written: list[_Article], *, batch: ImportBatch | None) -> None:

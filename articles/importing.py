@@ -220,16 +220,23 @@ def record_imported_targets(segments: list[Segment], *, user) -> None:
     )
 
 
+# The article's columns an imported record gives, as `ArticleInput` names them.
+IMPORTED_FIELDS = (
+    "external_id",
+    "url",
+    "title",
+    "raw_text",
+    "content_hash",
+    "source_format",
+    "source_language",
+    "published_at",
+    "scraped_at",
+)
+
+
 def apply_fields(article: Article, data: ArticleInput, *, batch: ImportBatch | None) -> None:
-    article.external_id = data.external_id
-    article.url = data.url
-    article.title = data.title
-    article.raw_text = data.raw_text
-    article.content_hash = data.content_hash
-    article.source_format = data.source_format
-    article.source_language = data.source_language
-    article.published_at = data.published_at
-    article.scraped_at = data.scraped_at
+    for name in IMPORTED_FIELDS:
+        setattr(article, name, getattr(data, name))
     article.import_batch = batch
 
 
