@@ -391,3 +391,23 @@ def test_an_import_stopped_while_storing_stops_its_reading(tmp_path, small_chunk
     assert batch.status == "failed"
     assert Article.objects.count() == 3
     assert not _readers()
+
+
+def test_the_reading_thread_opens_no_database_connection(tmp_path, small_chunks, monkeypatch):
+    """A connection opened there would stay open in a long-lived worker after every import."""
+    import threading
+
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    opened = []
+    real = BaseDatabaseWrapper.connect
+
+    def connect(self):
+        opened.append(threading.current_thread().name)
+        return real(self)
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "connect", connect)
+    code, _, _ = run_import(_mixed_file(tmp_path))
+
+    assert code == 0
+    assert "import-reader" not in opened
