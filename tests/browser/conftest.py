@@ -64,3 +64,25 @@ def _migrated_data(request):
     importlib.import_module("articles.migrations.0002_groups").create_groups(apps, None)
     if not Entity.objects.exists():
         upsert_entities(Entity, read_jsonl(STARTER))
+
+
+@pytest.fixture(autouse=True)
+def _follow_ups_at_the_commit_on_sqlite():
+    """On the in-memory SQLite test database every connection shares one cache, whose table locks
+    fail a reader at once instead of waiting: a test reading segments right after the page showed
+    a save raced the save's follow-up (articles/deferred.py) writing them, "database table is
+    locked". There the follow-up runs at the save's commit, before its answer; on PostgreSQL it
+    runs after the answer, as in production."""
+    from django.core.signals import request_started
+    from django.db import connection
+
+    from articles import deferred
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    assert request_started.disconnect(dispatch_uid="articles.deferred.begin")
+    try:
+        yield
+    finally:
+        request_started.connect(deferred._begin, dispatch_uid="articles.deferred.begin")
