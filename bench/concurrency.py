@@ -14,6 +14,8 @@ article's search text must hold every segment's last text (exit status 1 if not)
 medians over --repeat load phases against the goals, at least 300 saves/s and p99 PATCH latency
 under 100 ms, and the CPU gunicorn, PostgreSQL and the client spent per cycle: on a shared, noisy
 machine that says more about what the set-up would do on idle cores than the wall time does.
+Each run also prints the write-ahead log the server wrote per save (the whole server's: run
+nothing else on it meanwhile), which every commit waits to have flushed.
 
     .venv/bin/python bench/concurrency.py [--clients 16] [--saves 25] [--segments 4] [--repeat 3]
                                           [--own-rows] [--servers 2x4] [--conn-max-age N]
@@ -66,6 +68,9 @@ class Run:
     patches: list[Patch]
     errors: list[str]
     cpu: dict[str, float | None]
+    # Write-ahead log the whole PostgreSQL server wrote meanwhile, in bytes: what commits wait
+    # to have flushed.
+    wal: float
 
     @property
     def saves(self) -> int:
@@ -340,17 +345,28 @@ def load(
     for thread in threads:
         thread.start()
     before = cpu_snapshot(server.pid)
+    wal_before = wal_position()
     start.wait()
     began = time.perf_counter()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
     after = cpu_snapshot(server.pid)
+    wal = wal_position() - wal_before
     cpu = {
         part: None if before[part] is None or after[part] is None else after[part] - before[part]
         for part in before
     }
-    return Run(wall, [p for client in patches for p in client], errors, cpu)
+    return Run(wall, [p for client in patches for p in client], errors, cpu, wal)
+
+
+def wal_position() -> float:
+    """Bytes of write-ahead log the PostgreSQL server has written since it was created."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')")
+        return float(cursor.fetchone()[0])
 
 
 def verify(runs: list[Run], segments: list[int]) -> list[tuple[str, bool, str]]:
@@ -488,7 +504,8 @@ def summarise(server: str, runs: list[Run]) -> None:
             f"  {server} run {index}: {len(run.patches)} PATCH, {run.saves} × 200, "
             f"{run.stale} × 412 in {run.wall:.2f} s: {run.saves / run.wall:.1f} saves/s, "
             f"{len(run.patches) / run.wall:.1f} answers/s, "
-            f"p50 {run.latency_ms(50):.1f} ms, p99 {run.latency_ms(99):.1f} ms"
+            f"p50 {run.latency_ms(50):.1f} ms, p99 {run.latency_ms(99):.1f} ms, "
+            f"write-ahead log {run.wal / max(run.saves, 1) / 1024:.1f} KB a save"
         )
     saves_per_second = median(r.saves / r.wall for r in runs)
     p99 = median(r.latency_ms(99) for r in runs)

@@ -91,9 +91,11 @@ def build(count: int, human_share: float, edits: int, seed: int) -> None:
         cursor.execute(
             "INSERT INTO articles_article (identity, external_id, url, source_language, "
             "target_language, title, raw_text, content_hash, source_format, outlet, status, "
-            "created_at, updated_at, mt_error, search_text) "
+            "created_at, updated_at, mt_error, search_text, sort_approved, sort_edited, "
+            "sort_failing_checks) "
+            # The list's sort figures (zero here) are not read by the matches endpoint.
             "SELECT lpad(to_hex(n), 64, '0'), '', '', 'fa', 'en', 'bench ' || n, '', "
-            "lpad(to_hex(n), 64, '0'), '', '', 20, now(), now(), '', '' "
+            "lpad(to_hex(n), 64, '0'), '', '', 20, now(), now(), '', '', 0, 0, 0 "
             "FROM generate_series(1, %s) AS n",
             [articles],
         )

@@ -44,13 +44,14 @@ def _article_sql(articles: int) -> str:
     status = ARTICLE_STATUS.format(a="i")
     imported = IMPORTED.format(a="i", n=articles, seconds=DAYS * 86400)
     outlets = "ARRAY[" + ",".join(f"'{o}'" for o in OUTLETS) + "]"
+    # The list's sort figures are left at zero: the dashboard does not read them.
     return f"""
     INSERT INTO articles_article (identity, external_id, url, source_language, target_language,
         title, raw_text, content_hash, source_format, outlet, status, created_at, updated_at,
-        mt_error, search_text)
+        mt_error, search_text, sort_approved, sort_edited, sort_failing_checks)
     SELECT md5(i::text) || md5('a' || i::text), '', '', 'fa', 'en', 'گزارش شماره ' || i,
         'گزارش شماره ' || i, md5('c' || i::text) || md5('d' || i::text), 'json',
-        ({outlets})[1 + (i * 3 % 8)], {status}, {imported}, {imported}, '', ''
+        ({outlets})[1 + (i * 3 % 8)], {status}, {imported}, {imported}, '', '', 0, 0, 0
     FROM generate_series(1, {articles}) AS i
     """
 

@@ -153,6 +153,31 @@ def test_on_postgresql_the_trigram_index_answers():
     assert "articles_segment_source_fold_trgm" in plan
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
+def test_a_save_is_offered_as_a_match_at_once_from_the_index_pending_list():
+    """A save appends its trigrams to the index's short pending list (migration 0022) instead of
+    writing each into the index's tree; the next row's matches find it all the same."""
+    saved = _open(MEETING_SPACED)
+    response = _client("editor").patch(
+        f"/api/v1/segments/{saved.pk}/",
+        {"target_text": "Iran's FM met his Russian counterpart in Moscow."},
+        format="json",
+        HTTP_IF_MATCH=f'"{saved.version}"',
+    )
+    assert response.status_code == 200
+
+    found = find_matches(_open())
+
+    assert [match.segment_id for match in found] == [saved.pk]
+    assert found[0].target_text == "Iran's FM met his Russian counterpart in Moscow."
+    with connection.cursor() as cursor:
+        # Pages merged from the pending list into the tree: the save's entries were there.
+        cursor.execute(
+            "SELECT gin_clean_pending_list('articles_segment_source_fold_trgm'::regclass)"
+        )
+        assert cursor.fetchone()[0] >= 1
+
+
 def test_percent_signs_and_underscores_in_a_source_are_plain_text():
     source = "نرخ تورم به 45% رسید و سود بانکی_ثابت ماند؛ بانک مرکزی این را اعلام کرد."
     row = _human(source)
