@@ -63,7 +63,7 @@ def read(model: type[Model], statement: str, params: Sequence) -> list[Model]:
         key = (model, statement, connection.vendor)
         plan = _plans.get(key)
         # A table altered meanwhile (a migration run beside this process) is mapped anew.
-        if plan is None or plan[0] != len(sent.description):
+        if plan is None or plan[0] != _width(sent):
             plan = _plans[key] = _plan(model, [column[0] for column in sent.description])
     _, names, positions, extras, converters = plan
     found = []
@@ -77,6 +77,13 @@ def read(model: type[Model], statement: str, params: Sequence) -> list[Model]:
             setattr(instance, name, values[position])
         found.append(instance)
     return found
+
+
+def _width(sent: CursorWrapper) -> int:
+    """How many columns the statement returned: psycopg's result says so without building its
+    description (an object per column, at every read)."""
+    result = getattr(sent.cursor, "pgresult", None)
+    return result.nfields if result is not None else len(sent.description)
 
 
 def _plan(model: type[Model], columns: list[str]) -> tuple:

@@ -122,6 +122,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL through newsroom/postgresql: Django's backend, with a health check before each
+# request's first query that asks the server only when its socket shows a message.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
+POSTGRESQL = DATABASES["default"]["ENGINE"] == "newsroom.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while a worker imports; the timeout rides out short write locks.
     DATABASES["default"]["OPTIONS"] = {
@@ -133,14 +138,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # each PostgreSQL connection: planned once, not at every run. The ORM's own queries bind on the
 # client and are never prepared. DB_PREPARE=0 behind a pooler that cannot keep prepared
 # statements (PgBouncer older than 1.21, or without max_prepared_statements).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DB_PREPARE", True
-):
+if POSTGRESQL and env_bool("DB_PREPARE", True):
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 # DB_POOL=1: each process keeps a pool of PostgreSQL connections (psycopg_pool) that its threads
 # share, instead of one persistent connection per thread; Django wants CONN_MAX_AGE 0 with it.
 if env_bool("DB_POOL", False):
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if not POSTGRESQL:
         raise ImproperlyConfigured(
             "DB_POOL=1 pools PostgreSQL connections: set a postgres:// DATABASE_URL."
         )
