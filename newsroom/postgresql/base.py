@@ -31,6 +31,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
             socket = select.poll()
             socket.register(connection.fileno(), select.POLLIN)
             arrived = socket.poll(0)
-        except (OSError, ValueError):
+        except (OSError, ValueError, base.Database.Error):
             return False
         return not arrived or super().is_usable()
