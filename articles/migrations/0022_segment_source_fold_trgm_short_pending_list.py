@@ -9,6 +9,8 @@ list reaches `gin_pending_list_limit`; at its smallest (64 kB, a few dozen saves
 reads little more than before, unlike the default 4 MB that migration 0017 turned away from.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 INDEX = "articles_segment_source_fold_trgm"
@@ -24,11 +26,9 @@ def short_pending_list(apps, schema_editor):
 def no_pending_list(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"ALTER INDEX IF EXISTS {INDEX} RESET (gin_pending_list_limit)")
-        schema_editor.execute(f"ALTER INDEX IF EXISTS {INDEX} SET (fastupdate = off)")
-        schema_editor.execute(
-            f"SELECT gin_clean_pending_list(to_regclass('{INDEX}')) "
-            f"WHERE to_regclass('{INDEX}') IS NOT NULL"
-        )
+    # Back to migration 0017's index: no pending list, what it holds merged now.
+    earlier = import_module("articles.migrations.0017_segment_source_fold_trgm_no_pending_list")
+    earlier.fastupdate_off(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -28,9 +28,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         ):
             return super().is_usable()
         try:
-            socket = select.poll()
-            socket.register(connection.fileno(), select.POLLIN)
-            arrived = socket.poll(0)
+            waiting = select.poll()
+            waiting.register(connection.fileno(), select.POLLIN)
+            arrived = waiting.poll(0)
         except (OSError, ValueError, base.Database.Error):
             return False
         return not arrived or super().is_usable()
