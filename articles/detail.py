@@ -1,5 +1,5 @@
 """One article (or segment) as the API shows it: the article with its tags, and its segments, in
-two plain statements.
+two plain statements sent together (one round trip to PostgreSQL).
 
 The list page counts segments in SQL (Article.objects.with_counts) for fifty articles at once;
 for one article whose segments are read anyway, the same figures come from the rows in hand.
@@ -57,12 +57,14 @@ def article_detail(pk: int) -> tuple[Article, list[Segment]]:
     """The article, with `tag_names`, `assignee_name`, `reviewer_name` and every figure of the
     list page set on it, and its segments (each with `updated_by_name`); raise
     Article.DoesNotExist if there is none."""
-    found = rows.read(Article, _statements().article, [pk])
+    statements = _statements()
+    found, segments = rows.read_together(
+        (Article, statements.article, [pk]), (Segment, statements.segments, [pk])
+    )
     if not found:
         raise Article.DoesNotExist(pk)
     article = found[0]
     article.tag_names = [row.tag_name for row in found if row.tag_name is not None]
-    segments = rows.read(Segment, _statements().segments, [pk])
     count_segments(article, segments)
     article.open_threads = sum(1 for segment in segments if segment.open_thread)
     return article, segments

@@ -2,7 +2,7 @@
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.forms.models import model_to_dict
 
 from articles import rows
@@ -92,3 +92,52 @@ def test_prepared_reads_keep_working_when_a_migration_adds_a_column_meanwhile():
     finally:
         with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
             other.execute("ALTER TABLE articles_segment DROP COLUMN added_meanwhile")
+
+
+@pytest.mark.django_db
+def test_statements_read_together_give_what_each_gives_alone():
+    first, second = SegmentFactory(target_text="One."), SegmentFactory(target_text="Two.")
+    statement = f"SELECT {rows.columns(Segment, 's')} FROM articles_segment s WHERE s.id = %s"
+    together = rows.read_together(
+        (Segment, statement, [first.pk]),
+        (Segment, statement, [0]),
+        (Segment, statement, [second.pk]),
+    )
+    alone = [rows.read(Segment, statement, [pk]) for pk in (first.pk, 0, second.pk)]
+    assert [[model_to_dict(row) for row in found] for found in together] == [
+        [model_to_dict(row) for row in found] for found in alone
+    ]
+    assert [found[0].target_text for found in together if found] == ["One.", "Two."]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="statements are pipelined on PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_statements_read_together_reach_the_server_at_once():
+    segment = SegmentFactory()
+    statement = (
+        f"SELECT {rows.columns(Segment, 's')}, now() AS began FROM articles_segment s "
+        "WHERE s.id = %s"
+    )
+    # Sent in one pipeline, the statements run in one transaction, which began once; read one
+    # after the other (autocommit) each is its own.
+    together = rows.read_together(
+        (Segment, statement, [segment.pk]), (Segment, statement, [segment.pk])
+    )
+    assert together[0][0].began == together[1][0].began
+    apart = [rows.read(Segment, statement, [segment.pk]) for _ in range(2)]
+    assert apart[0][0].began != apart[1][0].began
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_statement_read_together_raises_and_the_connection_goes_on():
+    segment = SegmentFactory(target_text="Kept.")
+    statement = f"SELECT {rows.columns(Segment, 's')} FROM articles_segment s WHERE s.id = %s"
+    with pytest.raises(DatabaseError, match="no_such_column"):
+        rows.read_together(
+            (Segment, statement, [segment.pk]),
+            (Segment, "SELECT no_such_column FROM articles_segment", []),
+        )
+    [again] = rows.read(Segment, statement, [segment.pk])
+    assert again.target_text == "Kept."
