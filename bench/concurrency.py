@@ -11,9 +11,10 @@ and those of the follow-up that runs after it (articles/refresh.py).
 Afterwards every 200 must be exactly one human revision, every other answer a 412, each
 segment's text and version must match its history, and once the follow-ups are done the
 article's search text must hold every segment's last text (exit status 1 if not). Prints
-medians over --repeat load phases against the goals, at least 300 saves/s and p99 PATCH latency
-under 100 ms, and the CPU gunicorn, PostgreSQL and the client spent per cycle: on a shared, noisy
-machine that says more about what the set-up would do on idle cores than the wall time does.
+medians over --repeat load phases against the goals, at least 300 saves/s (with --own-rows;
+without it most answers are 412 by design) and p99 PATCH latency under 100 ms, and the CPU
+gunicorn, PostgreSQL and the client spent per cycle: on a shared, noisy machine that says more
+about what the set-up would do on idle cores than the wall time does.
 Each run also prints the write-ahead log the server wrote per save (the whole server's: run
 nothing else on it meanwhile), which every commit waits to have flushed.
 
@@ -497,8 +498,12 @@ def median(values) -> float:
     return statistics.median(list(values))
 
 
-def summarise(server: str, runs: list[Run]) -> None:
-    """Print one line per run, the medians, the CPU spent per cycle and the goals."""
+def summarise(server: str, runs: list[Run], *, own_rows: bool) -> None:
+    """Print one line per run, the medians, the CPU spent per cycle and the goals.
+
+    The rate goal is for saves when each client has its own row (--own-rows, the work the goal
+    was set on); with several clients to a row most answers are 412 by design.
+    """
     for index, run in enumerate(runs, 1):
         print(
             f"  {server} run {index}: {len(run.patches)} PATCH, {run.saves} × 200, "
@@ -531,10 +536,13 @@ def summarise(server: str, runs: list[Run]) -> None:
         + f"; on {cores} idle cores at most {1000 * cores / total:.0f} cycles/s, "
         f"{1000 * cores / total * share:.0f} saves/s at this 200 share ({share:.0%})"
     )
-    fast = saves_per_second >= GOAL_SAVES_PER_SECOND
     quick = p99 < GOAL_P99_MS
+    if own_rows:
+        fast = "met" if saves_per_second >= GOAL_SAVES_PER_SECOND else "NOT MET"
+    else:
+        fast = f"judged with --own-rows only (here {share:.0%} of the answers are 200s, by design)"
     print(
-        f"{server} goal ≥ {GOAL_SAVES_PER_SECOND} saves/s: {'met' if fast else 'NOT MET'}; "
+        f"{server} goal ≥ {GOAL_SAVES_PER_SECOND} saves/s: {fast}; "
         f"goal p99 < {GOAL_P99_MS} ms: {'met' if quick else 'NOT MET'}"
     )
 
@@ -615,7 +623,7 @@ def main() -> None:
                 finally:
                     stop_server(proc)
                 runs += mine
-                summarise(server, mine)
+                summarise(server, mine, own_rows=args.own_rows)
             print(f"load average {os.getloadavg()[0]:.2f} after")
             checks = verify(runs, segments)
             for label, passed, details in checks:
