@@ -174,7 +174,7 @@ class ArticleViewSet(ArticleAssignmentMixin, viewsets.ReadOnlyModelViewSet):
         return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
 
     def retrieve(self, request, *args, **kwargs):
-        """One article with its segments, in two plain statements (articles/detail.py)."""
+        """One article with its segments, in two statements sent together (articles/detail.py)."""
         try:
             article, segments = article_detail(int(kwargs["pk"]))
         except (Article.DoesNotExist, ValueError):
