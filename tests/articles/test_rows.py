@@ -72,7 +72,7 @@ def test_a_row_written_along_is_inserted_only_when_the_update_wrote():
 
 
 @pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="statements are prepared on PostgreSQL"
+    not rows.prepares(), reason="statements are prepared on PostgreSQL (with DB_PREPARE)"
 )
 @pytest.mark.django_db(transaction=True)
 def test_prepared_reads_keep_working_when_a_migration_adds_a_column_meanwhile():
@@ -111,7 +111,7 @@ def test_statements_read_together_give_what_each_gives_alone():
 
 
 @pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="statements are pipelined on PostgreSQL"
+    not rows.prepares(), reason="statements are pipelined on PostgreSQL (with DB_PREPARE)"
 )
 @pytest.mark.django_db(transaction=True)
 def test_statements_read_together_reach_the_server_at_once():
