@@ -17,6 +17,7 @@ and they run in one transaction, one round trip instead of one each.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
@@ -69,8 +70,8 @@ def read_together(*reads: tuple[type[Model], str, Sequence]) -> list[list[Model]
     PostgreSQL (psycopg's pipeline mode): one round trip to the server for all of them."""
     if not prepares() or connection.queries_logged or len(reads) < 2:
         return [read(*each) for each in reads]
-    sent = [cursor() for _ in reads]
-    try:
+    with ExitStack() as cursors:
+        sent = [cursors.enter_context(cursor()) for _ in reads]
         with connection.wrap_database_errors, connection.connection.pipeline():
             for each, (_, statement, params) in zip(sent, reads, strict=True):
                 each.execute(statement, params)
@@ -78,9 +79,6 @@ def read_together(*reads: tuple[type[Model], str, Sequence]) -> list[list[Model]
             _instances(model, statement, each)
             for each, (model, statement, _) in zip(sent, reads, strict=True)
         ]
-    finally:
-        for each in sent:
-            each.close()
 
 
 def _instances(model: type[Model], statement: str, sent: CursorWrapper) -> list[Model]:
